@@ -1,0 +1,54 @@
+import { errors } from '../api/errors.js';
+import { limits } from '../api/limits.js';
+import { validateQueueAttributes } from '../api/queueAttributes.js';
+import { queueUrl } from '../api/queueUrl.js';
+import { QueueAttributeMap, TagMap, required, string, struct, wire } from '../api/shapes.js';
+import { validateTags } from '../api/tags.js';
+import { action, scopeOf } from './action.js';
+import { notYetSupported } from './notYetSupported.js';
+
+interface Input {
+  QueueName: string;
+  Attributes?: Record<string, string>;
+  tags?: Record<string, string>;
+}
+
+const NAME = /^[A-Za-z0-9_-]+$/;
+
+/**
+ * CreateQueue: idempotent for the same (or a subset of the current) attributes.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
+ */
+export const createQueue = action<Input, { QueueUrl: string }>({
+  name: 'CreateQueue',
+  input: struct({
+    QueueName: required(string),
+    Attributes: wire(QueueAttributeMap, 'Attribute'),
+    tags: wire(TagMap, 'Tag', 'Tags'),
+  }),
+  output: struct({ QueueUrl: string }),
+  handler(ctx, input) {
+    const name = input.QueueName;
+    const attributes = input.Attributes ?? {};
+    const fifo = attributes.FifoQueue?.trim().toLowerCase() === 'true';
+    const isFifoName = name.endsWith('.fifo');
+    const base = isFifoName ? name.slice(0, -5) : name;
+    if (name.length > limits.maxQueueNameLength || !NAME.test(base) || (isFifoName && !fifo)) {
+      throw errors.invalidParameterValue(
+        fifo
+          ? 'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.'
+          : 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length',
+      );
+    }
+    if (fifo && !isFifoName) {
+      throw errors.invalidParameterValue(
+        'The name of a FIFO queue can only include alphanumeric characters, hyphens, or underscores, must end with .fifo suffix and be 1 to 80 in length.',
+      );
+    }
+    const validated = validateQueueAttributes(attributes, { fifo, creating: true });
+    if (fifo && !ctx.engine.getQueue(scopeOf(ctx), name)) notYetSupported('CreateQueue with FifoQueue=true');
+    const tags = validateTags(input.tags ?? {});
+    const queue = ctx.engine.createQueue(scopeOf(ctx), { name, fifo, attributes: validated, tags });
+    return { QueueUrl: queueUrl(ctx.baseUrl, queue.scope.accountId, queue.name) };
+  },
+});

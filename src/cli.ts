@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import { ConfigError, helpText, parseCommandLine } from './config.js';
+import { startEmulator } from './index.js';
+import { createLogger } from './log.js';
+import { VERSION } from './version.js';
+
+async function main(): Promise<void> {
+  let command;
+  try {
+    command = parseCommandLine(process.argv.slice(2), process.env);
+  } catch (e) {
+    if (e instanceof ConfigError) {
+      process.stderr.write(`sqs-emulator: ${e.message}\n`);
+      process.exit(2);
+    }
+    throw e;
+  }
+  if (command.kind === 'help') {
+    process.stdout.write(helpText() + '\n');
+    return;
+  }
+  if (command.kind === 'version') {
+    process.stdout.write(VERSION + '\n');
+    return;
+  }
+  const { options } = command;
+  const log = createLogger(options.logLevel);
+  let emulator;
+  try {
+    emulator = await startEmulator({ ...options, logger: log });
+  } catch (e) {
+    process.stderr.write(`sqs-emulator: cannot listen on ${options.host}:${options.port}: ${(e as Error).message}\n`);
+    process.exit(1);
+  }
+  process.stdout.write(
+    `sqs-emulator ${VERSION} listening on ${emulator.url} (region ${options.region}, account ${options.accountId})\n`,
+  );
+  const shutdown = (signal: string): void => {
+    log.info(`${signal} received, shutting down`);
+    void emulator.stop().then(() => process.exit(0));
+  };
+  process.once('SIGINT', () => shutdown('SIGINT'));
+  process.once('SIGTERM', () => shutdown('SIGTERM'));
+}
+
+void main();

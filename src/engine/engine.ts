@@ -1,0 +1,119 @@
+import { errors } from '../api/errors.js';
+import { limits } from '../api/limits.js';
+import { type Clock, SystemClock } from './clock.js';
+import { cryptoRandom, type Random } from './random.js';
+import { Scheduler } from './scheduler.js';
+import { Queue, type QueueEnvironment, type QueueScope } from './queue.js';
+
+export interface EngineOptions {
+  clock?: Clock;
+  random?: Random;
+  /** AWS's timing rules that get in the way locally: 60 s name reuse, one purge per 60 s. */
+  strict?: boolean;
+}
+
+export interface CreateQueueInput {
+  readonly name: string;
+  readonly fifo: boolean;
+  /** Validated, normalized settable attributes. */
+  readonly attributes: Readonly<Record<string, string>>;
+  readonly tags: ReadonlyMap<string, string>;
+}
+
+const scopeKey = (scope: QueueScope): string => `${scope.region}\u0000${scope.accountId}`;
+
+/**
+ * The queue engine: all queue state, no HTTP and no disk. Queues are kept per region and
+ * account; names are case-sensitive.
+ */
+export class Engine {
+  readonly clock: Clock;
+  readonly random: Random;
+  readonly scheduler: Scheduler;
+  readonly strict: boolean;
+  private readonly env: QueueEnvironment;
+  private readonly scopes = new Map<string, Map<string, Queue>>();
+  private readonly deletedAt = new Map<string, number>();
+
+  constructor(options: EngineOptions = {}) {
+    this.clock = options.clock ?? new SystemClock();
+    this.random = options.random ?? cryptoRandom;
+    this.strict = options.strict ?? false;
+    this.scheduler = new Scheduler(this.clock);
+    this.env = { clock: this.clock, random: this.random, scheduler: this.scheduler, strict: this.strict };
+  }
+
+  /** Applies every deadline that has passed; called before each operation. */
+  tick(): void {
+    this.scheduler.runDue();
+  }
+
+  getQueue(scope: QueueScope, name: string): Queue | undefined {
+    return this.scopes.get(scopeKey(scope))?.get(name);
+  }
+
+  /** The queue or AWS's QueueDoesNotExist. */
+  requireQueue(scope: QueueScope, name: string): Queue {
+    const queue = this.getQueue(scope, name);
+    if (!queue) throw errors.queueDoesNotExist();
+    return queue;
+  }
+
+  /**
+   * CreateQueue is idempotent: an existing queue is returned when every given attribute
+   * matches its current value (F16-F23); a differing value names the attribute (F20).
+   * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_CreateQueue.html
+   */
+  createQueue(scope: QueueScope, input: CreateQueueInput): Queue {
+    const existing = this.getQueue(scope, input.name);
+    if (existing) {
+      for (const [name, value] of Object.entries(input.attributes)) {
+        if ((existing.attribute(name) ?? '') !== value) throw errors.queueNameExists(name);
+      }
+      return existing;
+    }
+    const key = `${scopeKey(scope)}\u0000${input.name}`;
+    const deletedAt = this.deletedAt.get(key);
+    if (deletedAt !== undefined) {
+      if (this.strict && this.clock.now() - deletedAt < limits.queueNameReuseMs) throw errors.queueDeletedRecently();
+      this.deletedAt.delete(key);
+    }
+    const queue = new Queue(scope, input.name, input.fifo, this.env);
+    queue.applySettings(input.attributes);
+    for (const [k, v] of input.tags) queue.tags.set(k, v);
+    let queues = this.scopes.get(scopeKey(scope));
+    if (!queues) {
+      queues = new Map();
+      this.scopes.set(scopeKey(scope), queues);
+    }
+    queues.set(input.name, queue);
+    return queue;
+  }
+
+  deleteQueue(queue: Queue): void {
+    const queues = this.scopes.get(scopeKey(queue.scope));
+    if (queues?.get(queue.name) !== queue) throw errors.queueDoesNotExist();
+    queues.delete(queue.name);
+    queue.close();
+    if (this.strict) this.deletedAt.set(`${scopeKey(queue.scope)}\u0000${queue.name}`, this.clock.now());
+  }
+
+  /** Queues of one region and account whose names start with `prefix`, in name order. */
+  listQueues(scope: QueueScope, prefix = ''): Queue[] {
+    const queues = this.scopes.get(scopeKey(scope));
+    if (!queues) return [];
+    const names = [...queues.keys()].filter((n) => n.startsWith(prefix)).sort();
+    return names.map((n) => queues.get(n)!);
+  }
+
+  /** Every queue in every region and account. */
+  *allQueues(): IterableIterator<Queue> {
+    for (const queues of this.scopes.values()) yield* queues.values();
+  }
+
+  /** Shutdown: waiting long polls are answered empty and the timer stops. */
+  stop(): void {
+    for (const queue of this.allQueues()) queue.releaseWaiters();
+    this.scheduler.stop();
+  }
+}

@@ -1,0 +1,120 @@
+import type { StoredAttributes } from '../api/shapes.js';
+import type { Task } from './scheduler.js';
+
+export type MessageState = 'delayed' | 'ready' | 'inflight';
+
+/** What a send stores; validated and digested before it reaches the engine. */
+export interface MessageData {
+  readonly id: string;
+  readonly body: string;
+  readonly md5OfBody: string;
+  readonly attributes?: StoredAttributes;
+  readonly md5OfMessageAttributes?: string;
+  /** The AWSTraceHeader system attribute. */
+  readonly traceHeader?: string;
+  readonly md5OfMessageSystemAttributes?: string;
+  readonly sentTimestamp: number;
+  readonly senderId: string;
+  readonly groupId?: string;
+  readonly deduplicationId?: string;
+  readonly sequenceNumber?: string;
+  /** Set when a redrive moved the message to a dead-letter queue. */
+  readonly deadLetterQueueSourceArn?: string;
+}
+
+/** Anything that owns messages and reacts when one of their deadlines passes. */
+export interface MessageOwner {
+  onDeadline(message: Message, now: number): void;
+}
+
+/**
+ * A stored message. It sits in at most one of its queue's ready lists (readyPrev/readyNext)
+ * and always in its age list (agePrev/ageNext); both are intrusive, so removal is O(1).
+ */
+export class Message implements Task {
+  version = 0;
+  state: MessageState = 'ready';
+  /** Epoch ms when a delayed or in-flight message becomes visible. */
+  deadline = 0;
+  receiveCount = 0;
+  firstReceiveTimestamp = 0;
+  /** Epoch ms of the latest receive: the 12-hour visibility limit counts from here. */
+  receivedAt = 0;
+  /** Nonce of the latest receipt handle. */
+  receiptNonce = '';
+
+  readyPrev: Message | undefined;
+  readyNext: Message | undefined;
+  agePrev: Message | undefined;
+  ageNext: Message | undefined;
+
+  constructor(
+    readonly owner: MessageOwner,
+    readonly data: MessageData,
+  ) {}
+
+  run(now: number): void {
+    this.owner.onDeadline(this, now);
+  }
+}
+
+type Links = ['readyPrev', 'readyNext'] | ['agePrev', 'ageNext'];
+
+/** An intrusive doubly linked list of messages over one pair of link fields. */
+export class MessageList {
+  head: Message | undefined;
+  tail: Message | undefined;
+  size = 0;
+
+  constructor(private readonly links: Links) {}
+
+  push(m: Message): void {
+    const [prev, next] = this.links;
+    m[prev] = this.tail;
+    m[next] = undefined;
+    if (this.tail) this.tail[next] = m;
+    else this.head = m;
+    this.tail = m;
+    this.size++;
+  }
+
+  unshift(m: Message): void {
+    const [prev, next] = this.links;
+    m[prev] = undefined;
+    m[next] = this.head;
+    if (this.head) this.head[prev] = m;
+    else this.tail = m;
+    this.head = m;
+    this.size++;
+  }
+
+  remove(m: Message): void {
+    const [prev, next] = this.links;
+    const p = m[prev];
+    const n = m[next];
+    if (p) p[next] = n;
+    else this.head = n;
+    if (n) n[prev] = p;
+    else this.tail = p;
+    m[prev] = undefined;
+    m[next] = undefined;
+    this.size--;
+  }
+
+  shift(): Message | undefined {
+    const m = this.head;
+    if (m) this.remove(m);
+    return m;
+  }
+
+  clear(): void {
+    this.head = undefined;
+    this.tail = undefined;
+    this.size = 0;
+  }
+
+  *[Symbol.iterator](): IterableIterator<Message> {
+    const next = this.links[1];
+    for (let m = this.head; m; m = m[next]) yield m;
+  }
+}

@@ -1,0 +1,84 @@
+import { coerceInput } from '../api/coerce.js';
+import { errors, SqsError } from '../api/errors.js';
+import { parseQueuePath } from '../api/queueUrl.js';
+import type { RequestContext } from '../actions/action.js';
+import { findAction } from '../actions/registry.js';
+import type { Engine } from '../engine/engine.js';
+import type { Logger } from '../log.js';
+import { isJsonRequest, jsonProtocol } from '../protocols/json.js';
+import { header, type Protocol, type WireRequest, type WireResponse } from '../protocols/protocol.js';
+import { queryProtocol } from '../protocols/query/query.js';
+
+export interface DispatchSettings {
+  readonly engine: Engine;
+  readonly region: string;
+  readonly accountId: string;
+  readonly log: Logger;
+}
+
+export interface Caller {
+  /** `http://host:port` as the client addressed us. */
+  readonly baseUrl: string;
+  readonly signal: AbortSignal;
+}
+
+/** `Credential=AKID/20260101/us-east-1/sqs/aws4_request` from the Authorization header or a presigned URL. */
+const CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\//;
+
+function credentialScope(request: WireRequest): { accessKeyId?: string; region?: string } {
+  const auth = header(request, 'authorization');
+  let match = auth ? CREDENTIAL.exec(auth) : null;
+  if (!match && request.query.includes('X-Amz-Credential')) {
+    const credential = new URLSearchParams(request.query).get('X-Amz-Credential');
+    if (credential) match = CREDENTIAL.exec(`Credential=${credential}`);
+  }
+  return match ? { accessKeyId: match[1], region: match[2] } : {};
+}
+
+/**
+ * One request, socket-free: picks the protocol, decodes, checks the input against the
+ * action's shape, runs the action and encodes the answer. Catalog errors are rendered by the
+ * protocol; anything else is a bug: logged with its stack, answered 500 InternalFailure.
+ */
+export async function dispatch(request: WireRequest, caller: Caller, settings: DispatchSettings): Promise<WireResponse> {
+  const { engine } = settings;
+  const requestId = engine.random.uuid();
+  const protocol: Protocol = isJsonRequest(request) ? jsonProtocol : queryProtocol;
+  try {
+    const decoded = protocol.decode(request);
+    const action = findAction(decoded.action);
+    if (!action) throw errors.invalidAction(decoded.action);
+    const pathQueue = parseQueuePath(request.path);
+    const takesQueueUrl = 'QueueUrl' in action.input.members;
+    if (pathQueue && !takesQueueUrl && protocol === queryProtocol) throw errors.invalidAction(decoded.action);
+    const params = decoded.decode(action.input) as Record<string, unknown>;
+    // A request sent to the queue URL itself names its queue by the path (kombu's async receive).
+    if (pathQueue && takesQueueUrl && (params.QueueUrl === undefined || params.QueueUrl === '')) {
+      params.QueueUrl = caller.baseUrl + request.path;
+    }
+    const input = coerceInput(action.input, params);
+    const scope = credentialScope(request);
+    const ctx: RequestContext = {
+      engine,
+      requestId,
+      region: scope.region ?? settings.region,
+      accountId: settings.accountId,
+      accessKeyId: scope.accessKeyId,
+      baseUrl: caller.baseUrl,
+      traceHeader: header(request, 'x-amzn-trace-id'),
+      signal: caller.signal,
+    };
+    const output = await action.handler(ctx, input);
+    return protocol.success(action.name, action.output, output as Record<string, unknown> | undefined, requestId);
+  } catch (e) {
+    if (e instanceof SqsError) return protocol.error(e, requestId);
+    settings.log.error(`InternalFailure in request ${requestId}`, e);
+    return protocol.error(errors.internalFailure(), requestId);
+  }
+}
+
+/** Used by the HTTP layer to answer a body that was too large in the caller's protocol. */
+export function errorResponse(request: WireRequest, error: SqsError, requestId: string): WireResponse {
+  return (isJsonRequest(request) ? jsonProtocol : queryProtocol).error(error, requestId);
+}
+

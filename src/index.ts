@@ -1,0 +1,83 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { defaults } from './api/limits.js';
+import type { Clock } from './engine/clock.js';
+import { Engine } from './engine/engine.js';
+import type { Random } from './engine/random.js';
+import { createApp } from './http/app.js';
+import { createLogger, type Logger, type LogLevel } from './log.js';
+import { VERSION } from './version.js';
+
+export { ManualClock, SystemClock, type Clock } from './engine/clock.js';
+export type { Random } from './engine/random.js';
+export { Engine } from './engine/engine.js';
+export { VERSION } from './version.js';
+
+export interface EmulatorOptions {
+  /** TCP port; 0 picks a free one. Default 9324. */
+  port?: number;
+  /** Interface to listen on. Default 127.0.0.1. */
+  host?: string;
+  /** Region used when a request is not SigV4-signed. Default us-east-1. */
+  region?: string;
+  /** Account id of the queues. Default 000000000000. */
+  accountId?: string;
+  logLevel?: LogLevel;
+  /** AWS's 60-second rules: queue-name reuse after delete, one PurgeQueue per minute. */
+  strict?: boolean;
+  /** Inject time (e.g. a ManualClock) and randomness. */
+  clock?: Clock;
+  random?: Random;
+  logger?: Logger;
+}
+
+export interface RunningEmulator {
+  /** `http://host:port`, the real port when 0 was asked. */
+  readonly url: string;
+  readonly port: number;
+  readonly engine: Engine;
+  /** Answers waiting long polls empty, finishes requests under way, closes the port. */
+  stop(): Promise<void>;
+}
+
+/** Starts the emulator in this process; resolves once the port is open. */
+export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
+  const host = options.host ?? defaults.host;
+  const log = options.logger ?? createLogger(options.logLevel ?? 'info');
+  const engine = new Engine({ clock: options.clock, random: options.random, strict: options.strict });
+  const app = createApp({
+    engine,
+    region: options.region ?? defaults.region,
+    accountId: options.accountId ?? defaults.accountId,
+    log,
+    version: VERSION,
+  });
+  const server: Server = createServer({ keepAliveTimeout: 65_000 }, app);
+  server.headersTimeout = 60_000;
+  server.requestTimeout = 120_000;
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(options.port ?? defaults.port, host, () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const port = (server.address() as AddressInfo).port;
+  const urlHost = host.includes(':') ? `[${host}]` : host === '0.0.0.0' ? '127.0.0.1' : host;
+  let stopping: Promise<void> | undefined;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    engine,
+    stop() {
+      stopping ??= new Promise<void>((resolve) => {
+        engine.stop();
+        server.close(() => resolve());
+        server.closeIdleConnections();
+        // Connections still busy after a grace period are cut.
+        setTimeout(() => server.closeAllConnections(), 2_000).unref();
+      });
+      return stopping;
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { errors, type SqsError } from '../../api/errors.js';
+import type { Protocol, WireRequest } from '../protocol.js';
+import { decodeStruct, unflatten } from './unflatten.js';
+import { renderError, renderResult } from './xml.js';
+
+/**
+ * The AWS query protocol: `Action=…&Version=2012-11-05` in a form body or a query string
+ * (GET is answered like POST), XML responses.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-api-requests.html
+ */
+
+/** SigV4 presigning and legacy signature parameters are not SQS parameters. */
+const AUTH_PARAMETER = /^(X-Amz-|AWSAccessKeyId$|Signature$|SignatureVersion$|SignatureMethod$|Timestamp$|Expires$)/;
+
+export function queryParameters(request: WireRequest): Map<string, string> {
+  const params = new Map<string, string>();
+  const add = (text: string): void => {
+    for (const [k, v] of new URLSearchParams(text)) if (!AUTH_PARAMETER.test(k)) params.set(k, v);
+  };
+  add(request.query);
+  if (request.body.length > 0) add(request.body.toString('utf8'));
+  return params;
+}
+
+const XML = 'text/xml';
+
+export const queryProtocol: Protocol = {
+  name: 'query',
+
+  decode(request) {
+    const params = queryParameters(request);
+    const action = params.get('Action');
+    if (!action) throw errors.missingAction();
+    params.delete('Action');
+    params.delete('Version');
+    const tree = unflatten(params);
+    return { action, decode: (input) => decodeStruct(input, tree) };
+  },
+
+  success(action, output, value, requestId) {
+    return {
+      status: 200,
+      headers: { 'content-type': XML, 'x-amzn-requestid': requestId },
+      body: renderResult(action, output, value, requestId),
+    };
+  },
+
+  error(error: SqsError, requestId) {
+    return {
+      status: error.errorType.status,
+      headers: { 'content-type': XML, 'x-amzn-requestid': requestId },
+      body: renderError(error, requestId),
+    };
+  },
+};

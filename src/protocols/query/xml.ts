@@ -1,0 +1,95 @@
+import { XMLBuilder } from 'fast-xml-parser';
+import type { SqsError } from '../../api/errors.js';
+import type { Shape, StructShape } from '../../api/shapes.js';
+
+/** Every SQS query response and error lives in this namespace (aws-behaviours F7). */
+export const XML_NAMESPACE = 'http://queue.amazonaws.com/doc/2012-11-05/';
+
+/**
+ * SQS escapes `"` and carriage return too: a literal CR would be turned into LF by XML
+ * parsers, so `\r` only survives as `&#xD;` (F76).
+ */
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"\r]/g, (c) =>
+    c === '&' ? '&amp;' : c === '<' ? '&lt;' : c === '>' ? '&gt;' : c === '"' ? '&quot;' : '&#xD;',
+  );
+}
+
+const builder = new XMLBuilder({
+  ignoreAttributes: false,
+  attributeNamePrefix: '@_',
+  suppressEmptyNode: true,
+  processEntities: false,
+  tagValueProcessor: (_name, value) => escapeXml(String(value)),
+  attributeValueProcessor: (_name, value) => escapeXml(String(value)),
+});
+
+type XmlNode = string | { [key: string]: XmlNode | XmlNode[] };
+
+function renderValue(shape: Shape, value: unknown): XmlNode {
+  switch (shape.kind) {
+    case 'struct':
+      return renderStruct(shape, value as Record<string, unknown>);
+    case 'boolean':
+      return value ? 'true' : 'false';
+    default:
+      return String(value);
+  }
+}
+
+/** Members in model order; flattened lists and maps repeat their item element with no wrapper. */
+function renderStruct(shape: StructShape, value: Record<string, unknown>): XmlNode {
+  const out: { [key: string]: XmlNode | XmlNode[] } = {};
+  for (const [name, member] of Object.entries(shape.members)) {
+    const v = value[name];
+    if (v === undefined || v === null) continue;
+    const s = member.shape;
+    if (s.kind === 'list') {
+      const items = (v as unknown[]).map((item) => renderValue(s.member, item));
+      if (items.length > 0) out[s.item] = items;
+    } else if (s.kind === 'map') {
+      const entries = Object.entries(v as Record<string, unknown>).map(([k, mv]) => ({
+        [s.key]: k,
+        [s.val]: renderValue(s.value, mv),
+      }));
+      if (entries.length > 0) out[s.entry] = entries;
+    } else {
+      out[member.wire ?? name] = renderValue(s, v);
+    }
+  }
+  return out;
+}
+
+const DECLARATION = '<?xml version="1.0"?>';
+
+/**
+ * `<{Action}Response><{Action}Result>…</{Action}Result><ResponseMetadata>…`. Actions with an
+ * output always carry the Result element, even empty: botocore needs it (real-clients.md).
+ */
+export function renderResult(
+  action: string,
+  output: StructShape | undefined,
+  value: Record<string, unknown> | undefined,
+  requestId: string,
+): string {
+  const response: { [key: string]: XmlNode | XmlNode[] } = { '@_xmlns': XML_NAMESPACE };
+  if (output) response[`${action}Result`] = renderStruct(output, value ?? {});
+  response.ResponseMetadata = { RequestId: requestId };
+  return DECLARATION + '\n' + builder.build({ [`${action}Response`]: response });
+}
+
+export function renderError(error: SqsError, requestId: string): string {
+  const body = {
+    ErrorResponse: {
+      '@_xmlns': XML_NAMESPACE,
+      Error: {
+        Type: error.errorType.fault,
+        Code: error.errorType.code,
+        Message: error.queryMessage,
+        Detail: '',
+      },
+      RequestId: requestId,
+    },
+  };
+  return DECLARATION + '\n' + builder.build(body);
+}
