@@ -29,7 +29,7 @@ export function queryClient(url: string, region = 'us-east-1'): SQSClient {
       xmlNamespace: 'http://queue.amazonaws.com/doc/2012-11-05/',
       version: '2012-11-05',
     }),
-  } as ConstructorParameters<typeof SQSClient>[0]);
+  } as NonNullable<ConstructorParameters<typeof SQSClient>[0]>);
 }
 
 export const protocols = [
