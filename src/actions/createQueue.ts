@@ -5,7 +5,6 @@ import { queueUrl } from '../api/queueUrl.js';
 import { QueueAttributeMap, TagMap, required, string, struct, wire } from '../api/shapes.js';
 import { validateTags } from '../api/tags.js';
 import { action, scopeOf } from './action.js';
-import { notYetSupported } from './notYetSupported.js';
 
 interface Input {
   QueueName: string;
@@ -46,7 +45,6 @@ export const createQueue = action<Input, { QueueUrl: string }>({
       );
     }
     const validated = validateQueueAttributes(attributes, { fifo, creating: true });
-    if (fifo && !ctx.engine.getQueue(scopeOf(ctx), name)) notYetSupported('CreateQueue with FifoQueue=true');
     const tags = validateTags(input.tags ?? {});
     const queue = ctx.engine.createQueue(scopeOf(ctx), { name, fifo, attributes: validated, tags });
     return { QueueUrl: queueUrl(ctx.baseUrl, queue.scope.accountId, queue.name) };

@@ -48,8 +48,8 @@ export const sendMessage = action<MessageInput & { QueueUrl: string }, SendResul
   handler(ctx, input) {
     const queue = resolveQueue(ctx, input.QueueUrl);
     const prepared = prepareMessage(ctx, queue, input, false);
-    const message = queue.send(prepared.data, prepared.delaySeconds);
-    return sendResult(message.data);
+    const { data } = queue.send(prepared.data, prepared.delaySeconds);
+    return sendResult({ ...prepared.data, id: data.id, sequenceNumber: data.sequenceNumber });
   },
 });
 

@@ -54,8 +54,8 @@ export const sendMessageBatch = action<
       if (p instanceof SqsError) {
         Failed.push(batchFailure(entry.Id, p));
       } else {
-        const message = queue.send(p.data, p.delaySeconds);
-        Successful.push({ Id: entry.Id, ...sendResult(message.data) });
+        const { data } = queue.send(p.data, p.delaySeconds);
+        Successful.push({ Id: entry.Id, ...sendResult({ ...p.data, id: data.id, sequenceNumber: data.sequenceNumber }) });
       }
     });
     return { Successful, Failed };

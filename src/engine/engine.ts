@@ -80,6 +80,7 @@ export class Engine {
     }
     const queue = new Queue(scope, input.name, input.fifo, this.env);
     queue.applySettings(input.attributes);
+    queue.lockCreationSettings();
     for (const [k, v] of input.tags) queue.tags.set(k, v);
     let queues = this.scopes.get(scopeKey(scope));
     if (!queues) {

@@ -28,6 +28,18 @@ export interface ReceivedMessage {
   readonly receiptHandle: string;
 }
 
+/** A FIFO message group: its messages in send order (in flight ones included) and a lock count. */
+interface Group {
+  readonly id: string;
+  readonly messages: MessageList;
+  inflight: number;
+}
+
+interface DeduplicationEntry {
+  readonly expiresAt: number;
+  readonly data: MessageData;
+}
+
 interface Waiter {
   readonly options: ReceiveOptions;
   readonly resolve: (messages: ReceivedMessage[]) => void;
@@ -83,8 +95,16 @@ export class Queue implements MessageOwner {
   private readonly messages = new Map<string, Message>();
   private readonly ready = new MessageList(['readyPrev', 'readyNext']);
   private readonly age = new MessageList(['agePrev', 'ageNext']);
+  private readyCount = 0;
   private inflightCount = 0;
   private delayedCount = 0;
+  /** FIFO only: groups by id, the available ones in the order they became available, dedup history. */
+  private readonly groups = new Map<string, Group>();
+  private readonly availableGroups = new Map<string, Group>();
+  private readonly deduplication = new Map<string, DeduplicationEntry>();
+  private lastSequenceNumber = 0n;
+  /** Fixed at creation: changing DeduplicationScope later does not change behaviour (F137). */
+  private deduplicationScope = 'queue';
   private readonly waiters: Waiter[] = [];
   private readonly retention: Task = { version: 0, run: (now) => this.expire(now) };
 
@@ -99,8 +119,9 @@ export class Queue implements MessageOwner {
     this.lastModifiedTimestamp = this.createdTimestamp;
   }
 
+  /** Visible messages; on FIFO those behind a group lock count too (F57). */
   get approximateNumberOfMessages(): number {
-    return this.ready.size;
+    return this.readyCount;
   }
 
   get approximateNumberOfMessagesNotVisible(): number {
@@ -109,6 +130,11 @@ export class Queue implements MessageOwner {
 
   get approximateNumberOfMessagesDelayed(): number {
     return this.delayedCount;
+  }
+
+  /** Settings that keep their creation-time behaviour whatever is set later (F137). */
+  lockCreationSettings(): void {
+    this.deduplicationScope = this.settings.deduplicationScope;
   }
 
   /** Applies validated, normalized settable attributes (a partial update). */
@@ -224,28 +250,36 @@ export class Queue implements MessageOwner {
 
   // ---- messages -------------------------------------------------------------------------
 
-  /** Stores a validated message. `delaySeconds` undefined = the queue's DelaySeconds. */
-  send(data: MessageData, delaySeconds: number | undefined): Message {
+  /**
+   * Stores a validated message. `delaySeconds` undefined = the queue's DelaySeconds.
+   * On a FIFO queue a message whose deduplication id was seen in the last 5 minutes is
+   * accepted but not stored: the original is returned (F133-F136).
+   */
+  send(data: MessageData, delaySeconds: number | undefined): { data: MessageData; duplicate: boolean } {
     const now = this.env.clock.now();
+    if (this.fifo) {
+      const original = this.findDuplicate(data, now);
+      if (original) return { data: original, duplicate: true };
+      data = { ...data, sequenceNumber: this.nextSequenceNumber(now) };
+      this.rememberDeduplication(data, now);
+    }
     const message = new Message(this, data);
     this.messages.set(data.id, message);
-    if (this.age.size === 0) {
-      this.age.push(message);
-      this.scheduleRetention();
-    } else {
-      this.age.push(message);
-    }
+    this.age.push(message);
+    if (this.age.size === 1) this.scheduleRetention();
+    if (this.fifo) this.groupOf(data.groupId!).messages.push(message);
     const delay = delaySeconds ?? this.settings.delaySeconds;
     if (delay > 0) {
       message.state = 'delayed';
       message.deadline = now + delay * 1000;
       this.delayedCount++;
       this.env.scheduler.schedule(message.deadline, message);
+      if (this.fifo) this.updateGroup(this.groups.get(data.groupId!)!);
     } else {
       this.makeReady(message);
       this.wakeWaiters();
     }
-    return message;
+    return { data, duplicate: false };
   }
 
   /** Receives up to `maxNumberOfMessages` visible messages now, without waiting. */
@@ -253,9 +287,8 @@ export class Queue implements MessageOwner {
     const now = this.env.clock.now();
     const visibilityMs = (options.visibilityTimeout ?? this.settings.visibilityTimeout) * 1000;
     const out: ReceivedMessage[] = [];
-    while (out.length < options.maxNumberOfMessages) {
-      const message = this.ready.shift();
-      if (!message) break;
+    const take = (message: Message): void => {
+      this.readyCount--;
       message.state = 'inflight';
       this.inflightCount++;
       message.receiveCount++;
@@ -266,6 +299,25 @@ export class Queue implements MessageOwner {
       message.version++;
       this.env.scheduler.schedule(message.deadline, message);
       out.push({ message, receiptHandle: makeReceiptHandle(message.data.id, message.receiptNonce) });
+    };
+    if (!this.fifo) {
+      while (out.length < options.maxNumberOfMessages) {
+        const message = this.ready.shift();
+        if (!message) break;
+        take(message);
+      }
+      return out;
+    }
+    // FIFO: fill from the first available group, in order, before moving to the next; a
+    // group with a message in flight is locked (F125).
+    while (out.length < options.maxNumberOfMessages) {
+      const group = this.availableGroups.values().next().value as Group | undefined;
+      if (!group) break;
+      for (let m = group.messages.head; m && m.state === 'ready' && out.length < options.maxNumberOfMessages; m = m.readyNext) {
+        take(m);
+        group.inflight++;
+      }
+      this.updateGroup(group);
     }
     return out;
   }
@@ -308,13 +360,19 @@ export class Queue implements MessageOwner {
 
   /**
    * Deletes by receipt handle. A well-formed handle of a message that is gone succeeds
-   * (F62, F159); on a standard queue a stale handle still deletes (F63).
+   * (F62, F159); on a standard queue a stale handle still deletes (F63), on a FIFO queue a
+   * handle whose visibility expired is refused (F64).
    */
   deleteMessage(receiptHandle: string): void {
     const parsed = parseReceiptHandle(receiptHandle);
     if (!parsed) throw errors.receiptHandleIsInvalid(receiptHandle);
     const message = this.messages.get(parsed.messageId);
-    if (message) this.remove(message);
+    if (!message) return;
+    if (this.fifo && (message.state !== 'inflight' || message.receiptNonce !== parsed.nonce)) {
+      throw errors.invalidParameterValueFor('ReceiptHandle', receiptHandle, 'The receipt handle has expired.');
+    }
+    this.remove(message);
+    this.wakeWaiters();
   }
 
   /**
@@ -333,6 +391,9 @@ export class Queue implements MessageOwner {
         'Message does not exist or is not available for visibility timeout change.',
       );
     }
+    if (this.fifo && message.state !== 'inflight') {
+      throw errors.invalidParameterValueFor('ReceiptHandle', receiptHandle, 'The receipt handle has expired.');
+    }
     const now = this.env.clock.now();
     if (now + visibilityTimeout * 1000 > message.receivedAt + limits.maxVisibilityTimeout * 1000) {
       throw errors.invalidParameterValueFor(
@@ -344,15 +405,15 @@ export class Queue implements MessageOwner {
     message.version++;
     if (visibilityTimeout === 0) {
       if (message.state === 'inflight') {
-        this.inflightCount--;
-        this.makeReady(message);
+        this.release(message);
         this.wakeWaiters();
       }
       return;
     }
-    // A handle whose visibility already expired hides the message again (F58).
+    // A standard-queue handle whose visibility already expired hides the message again (F58).
     if (message.state === 'ready') {
       this.ready.remove(message);
+      this.readyCount--;
       message.state = 'inflight';
       this.inflightCount++;
     }
@@ -362,17 +423,17 @@ export class Queue implements MessageOwner {
 
   /** Makes in-flight messages visible again at once (a long poll whose client went away). */
   returnMessages(received: readonly ReceivedMessage[]): void {
-    for (const { message } of received) {
+    for (const { message } of [...received].reverse()) {
       if (message.state !== 'inflight' || this.messages.get(message.data.id) !== message) continue;
       message.version++;
-      this.inflightCount--;
-      this.makeReady(message, true);
+      this.release(message, true);
     }
     this.wakeWaiters();
   }
 
   /**
-   * PurgeQueue: removes visible, in-flight and delayed messages (F158).
+   * PurgeQueue: removes visible, in-flight and delayed messages (F158) and, on FIFO
+   * queues, the deduplication history (F138).
    * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_PurgeQueue.html
    */
   purge(): void {
@@ -393,12 +454,12 @@ export class Queue implements MessageOwner {
     if (this.deleted || this.messages.get(message.data.id) !== message) return;
     if (message.state === 'delayed') {
       this.delayedCount--;
+      this.makeReady(message);
     } else if (message.state === 'inflight') {
-      this.inflightCount--;
+      this.release(message);
     } else {
       return;
     }
-    this.makeReady(message);
     this.wakeWaiters();
   }
 
@@ -406,15 +467,37 @@ export class Queue implements MessageOwner {
     this.messages.clear();
     this.ready.clear();
     this.age.clear();
+    this.groups.clear();
+    this.availableGroups.clear();
+    this.deduplication.clear();
+    this.readyCount = 0;
     this.inflightCount = 0;
     this.delayedCount = 0;
     this.retention.version++;
   }
 
-  private makeReady(message: Message, front = false): void {
+  /** A delayed (or new) message becomes visible. */
+  private makeReady(message: Message): void {
     message.state = 'ready';
-    if (front) this.ready.unshift(message);
+    this.readyCount++;
+    if (this.fifo) this.updateGroup(this.groups.get(message.data.groupId!)!);
     else this.ready.push(message);
+  }
+
+  /** An in-flight message becomes visible again; on FIFO it keeps its place in its group. */
+  private release(message: Message, front = false): void {
+    this.inflightCount--;
+    message.state = 'ready';
+    this.readyCount++;
+    if (this.fifo) {
+      const group = this.groups.get(message.data.groupId!)!;
+      group.inflight--;
+      this.updateGroup(group);
+    } else if (front) {
+      this.ready.unshift(message);
+    } else {
+      this.ready.push(message);
+    }
   }
 
   private remove(message: Message): void {
@@ -423,7 +506,8 @@ export class Queue implements MessageOwner {
     message.version++;
     switch (message.state) {
       case 'ready':
-        this.ready.remove(message);
+        this.readyCount--;
+        if (!this.fifo) this.ready.remove(message);
         break;
       case 'inflight':
         this.inflightCount--;
@@ -432,6 +516,62 @@ export class Queue implements MessageOwner {
         this.delayedCount--;
         break;
     }
+    if (this.fifo) {
+      const group = this.groups.get(message.data.groupId!)!;
+      group.messages.remove(message);
+      if (message.state === 'inflight') group.inflight--;
+      this.updateGroup(group);
+    }
+  }
+
+  private groupOf(id: string): Group {
+    let group = this.groups.get(id);
+    if (!group) {
+      group = { id, messages: new MessageList(['readyPrev', 'readyNext']), inflight: 0 };
+      this.groups.set(id, group);
+    }
+    return group;
+  }
+
+  /**
+   * A FIFO group is available when nothing of it is in flight and its first message is
+   * visible; a group that becomes available queues up behind the others.
+   */
+  private updateGroup(group: Group): void {
+    const available = group.inflight === 0 && group.messages.head?.state === 'ready';
+    if (available) {
+      if (!this.availableGroups.has(group.id)) this.availableGroups.set(group.id, group);
+    } else {
+      this.availableGroups.delete(group.id);
+      if (group.messages.size === 0) this.groups.delete(group.id);
+    }
+  }
+
+  /** Deduplication key in the scope the queue was created with (F135-F137). */
+  private deduplicationKey(data: MessageData): string {
+    return this.deduplicationScope === 'messageGroup' ? `${data.groupId}\u0000${data.deduplicationId}` : data.deduplicationId!;
+  }
+
+  private findDuplicate(data: MessageData, now: number): MessageData | undefined {
+    // Entries are in insertion order and share one window, so expired ones are at the front.
+    for (const [key, entry] of this.deduplication) {
+      if (entry.expiresAt > now) break;
+      this.deduplication.delete(key);
+    }
+    const entry = this.deduplication.get(this.deduplicationKey(data));
+    return entry?.data;
+  }
+
+  private rememberDeduplication(data: MessageData, now: number): void {
+    // The original is kept for its MessageId and SequenceNumber even after it is deleted (F134).
+    this.deduplication.set(this.deduplicationKey(data), { expiresAt: now + limits.deduplicationWindowMs, data });
+  }
+
+  /** 20-digit, strictly increasing, time-based so that it keeps increasing across restarts. */
+  private nextSequenceNumber(now: number): string {
+    const candidate = 10_000_000_000_000_000_000n + BigInt(now) * 1_000_000n;
+    this.lastSequenceNumber = candidate > this.lastSequenceNumber ? candidate : this.lastSequenceNumber + 1n;
+    return this.lastSequenceNumber.toString();
   }
 
   private removeWaiter(waiter: Waiter): void {
@@ -441,7 +581,7 @@ export class Queue implements MessageOwner {
 
   /** Hands newly visible messages to waiting long polls, oldest waiter first. */
   private wakeWaiters(): void {
-    while (this.waiters.length > 0 && this.ready.size > 0) {
+    while (this.waiters.length > 0 && (this.fifo ? this.availableGroups.size > 0 : this.ready.size > 0)) {
       const waiter = this.waiters.shift()!;
       waiter.resolve(this.receive(waiter.options));
     }
@@ -464,5 +604,6 @@ export class Queue implements MessageOwner {
     const retentionMs = this.settings.messageRetentionPeriod * 1000;
     for (let m = this.age.head; m && m.data.sentTimestamp + retentionMs <= now; m = this.age.head) this.remove(m);
     this.scheduleRetention();
+    this.wakeWaiters();
   }
 }
