@@ -140,8 +140,22 @@ export const receiveMessage = action<Input, { Messages?: OutputMessage[] }>({
     checkRange('VisibilityTimeout', input.VisibilityTimeout, 0, limits.maxVisibilityTimeout, false);
     const systemNames = new Set([...(input.AttributeNames ?? []), ...(input.MessageSystemAttributeNames ?? [])]);
     const filter = input.MessageAttributeNames?.length ? attributeFilter(input.MessageAttributeNames) : undefined;
-    const options = { maxNumberOfMessages: input.MaxNumberOfMessages ?? 1, visibilityTimeout: input.VisibilityTimeout };
+    if (input.ReceiveRequestAttemptId !== undefined && !/^[\x21-\x7E]{1,128}$/.test(input.ReceiveRequestAttemptId)) {
+      throw errors.invalidParameterValueFor(
+        'ReceiveRequestAttemptId',
+        input.ReceiveRequestAttemptId,
+        'ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.',
+      );
+    }
+    const options = {
+      maxNumberOfMessages: input.MaxNumberOfMessages ?? 1,
+      visibilityTimeout: input.VisibilityTimeout,
+      receiveRequestAttemptId: input.ReceiveRequestAttemptId,
+    };
     const wait = input.WaitTimeSeconds ?? queue.settings.receiveMessageWaitTimeSeconds;
+    if (wait === 0 && !queue.fifo && queue.inflightLimitReached) {
+      throw errors.overLimit(`Too many messages in flight: the queue already has ${limits.maxInflightMessages} in-flight messages.`);
+    }
     const received = await queue.receiveWait(options, wait, ctx.signal);
     if (ctx.signal.aborted && received.length > 0) {
       // Nobody will read this answer: the messages go back at once rather than after their timeout.

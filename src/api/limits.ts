@@ -15,6 +15,10 @@ export const limits = {
   maxRetentionSeconds: 1_209_600,
   maxReceiveMessages: 10,
   maxListResults: 1_000,
+  /** Messages in flight per queue; short polls past it get OverLimit on standard queues. */
+  maxInflightMessages: 120_000,
+  /** A FIFO ReceiveRequestAttemptId is remembered this long. */
+  receiveAttemptWindowMs: 300_000,
   maxTagsPerQueue: 50,
   maxTagKeyLength: 128,
   maxTagValueLength: 256,

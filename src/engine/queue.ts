@@ -19,6 +19,8 @@ export interface QueueEnvironment {
 
 export interface ReceiveOptions {
   readonly maxNumberOfMessages: number;
+  /** FIFO only: a retried receive with the same id returns the same messages. */
+  readonly receiveRequestAttemptId?: string;
   /** Seconds; undefined = the queue's VisibilityTimeout. */
   readonly visibilityTimeout?: number;
 }
@@ -38,6 +40,12 @@ interface Group {
 interface DeduplicationEntry {
   readonly expiresAt: number;
   readonly data: MessageData;
+}
+
+interface ReceiveAttempt {
+  readonly expiresAt: number;
+  readonly received: ReceivedMessage[];
+  versions: number[];
 }
 
 interface Waiter {
@@ -103,6 +111,7 @@ export class Queue implements MessageOwner {
   private readonly availableGroups = new Map<string, Group>();
   private readonly deduplication = new Map<string, DeduplicationEntry>();
   private lastSequenceNumber = 0n;
+  private readonly attempts = new Map<string, ReceiveAttempt>();
   /** Fixed at creation: changing DeduplicationScope later does not change behaviour (F137). */
   private deduplicationScope = 'queue';
   private readonly waiters: Waiter[] = [];
@@ -286,8 +295,57 @@ export class Queue implements MessageOwner {
   receive(options: ReceiveOptions): ReceivedMessage[] {
     const now = this.env.clock.now();
     const visibilityMs = (options.visibilityTimeout ?? this.settings.visibilityTimeout) * 1000;
+    const attemptId = this.fifo ? options.receiveRequestAttemptId : undefined;
+    if (attemptId !== undefined) {
+      const retried = this.retryAttempt(attemptId, now, visibilityMs);
+      if (retried) return retried;
+    }
+    const out = this.take(options, now, visibilityMs);
+    if (attemptId !== undefined && out.length > 0) {
+      this.attempts.set(attemptId, { expiresAt: now + limits.receiveAttemptWindowMs, received: out, versions: out.map((r) => r.message.version) });
+    }
+    return out;
+  }
+
+  /** In-flight messages are capped per queue (120,000); a standard short poll past it is OverLimit. */
+  get inflightLimitReached(): boolean {
+    return this.inflightCount >= limits.maxInflightMessages;
+  }
+
+  /**
+   * ReceiveRequestAttemptId: within 5 minutes, a retry returns the same messages and receipt
+   * handles, with their visibility timeout reset, as long as none was deleted or had its
+   * visibility changed since; otherwise the retry is an ordinary receive.
+   * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
+   */
+  private retryAttempt(attemptId: string, now: number, visibilityMs: number): ReceivedMessage[] | undefined {
+    for (const [key, entry] of this.attempts) {
+      if (entry.expiresAt > now) break;
+      this.attempts.delete(key);
+    }
+    const entry = this.attempts.get(attemptId);
+    if (!entry) return undefined;
+    const unchanged = entry.received.every(
+      ({ message }, i) =>
+        message.version === entry.versions[i] && message.state === 'inflight' && this.messages.get(message.data.id) === message,
+    );
+    if (!unchanged) {
+      this.attempts.delete(attemptId);
+      return undefined;
+    }
+    entry.versions = entry.received.map(({ message }) => {
+      message.deadline = now + visibilityMs;
+      message.version++;
+      this.env.scheduler.schedule(message.deadline, message);
+      return message.version;
+    });
+    return entry.received;
+  }
+
+  private take(options: ReceiveOptions, now: number, visibilityMs: number): ReceivedMessage[] {
     const out: ReceivedMessage[] = [];
-    const take = (message: Message): void => {
+    const max = Math.min(options.maxNumberOfMessages, limits.maxInflightMessages - this.inflightCount);
+    const takeOne = (message: Message): void => {
       this.readyCount--;
       message.state = 'inflight';
       this.inflightCount++;
@@ -301,20 +359,20 @@ export class Queue implements MessageOwner {
       out.push({ message, receiptHandle: makeReceiptHandle(message.data.id, message.receiptNonce) });
     };
     if (!this.fifo) {
-      while (out.length < options.maxNumberOfMessages) {
+      while (out.length < max) {
         const message = this.ready.shift();
         if (!message) break;
-        take(message);
+        takeOne(message);
       }
       return out;
     }
     // FIFO: fill from the first available group, in order, before moving to the next; a
     // group with a message in flight is locked (F125).
-    while (out.length < options.maxNumberOfMessages) {
+    while (out.length < max) {
       const group = this.availableGroups.values().next().value as Group | undefined;
       if (!group) break;
-      for (let m = group.messages.head; m && m.state === 'ready' && out.length < options.maxNumberOfMessages; m = m.readyNext) {
-        take(m);
+      for (let m = group.messages.head; m && m.state === 'ready' && out.length < max; m = m.readyNext) {
+        takeOne(m);
         group.inflight++;
       }
       this.updateGroup(group);
@@ -470,6 +528,7 @@ export class Queue implements MessageOwner {
     this.groups.clear();
     this.availableGroups.clear();
     this.deduplication.clear();
+    this.attempts.clear();
     this.readyCount = 0;
     this.inflightCount = 0;
     this.delayedCount = 0;

@@ -244,3 +244,24 @@ describe.each(protocols)('FIFO queues over %s', (_name, makeClient) => {
     expect((await receive(QueueUrl)).map((m) => m.Body)).toEqual(['a', 'b']);
   });
 });
+
+describe.each(protocols)('ReceiveRequestAttemptId over %s', (_name, makeClient) => {
+  test('a retry within 5 minutes returns the same messages and handles until one changes', async () => {
+    const sqs = makeClient(server.url);
+    const QueueUrl = (
+      await sqs.send(new CreateQueueCommand({ QueueName: `${uniqueName('att')}.fifo`, Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }))
+    ).QueueUrl!;
+    for (const body of ['a', 'b', 'c']) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageGroupId: body }));
+    const attempt = (id: string) =>
+      sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 1, ReceiveRequestAttemptId: id, VisibilityTimeout: 30 }));
+    const first = await attempt('try-1');
+    const retry = await attempt('try-1');
+    expect(retry.Messages!.map((m) => [m.Body, m.ReceiptHandle])).toEqual(first.Messages!.map((m) => [m.Body, m.ReceiptHandle]));
+    const other = await attempt('try-2');
+    expect(other.Messages!.map((m) => m.Body)).not.toEqual(first.Messages!.map((m) => m.Body));
+    await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle: first.Messages![0]!.ReceiptHandle, VisibilityTimeout: 20 }));
+    const afterChange = await attempt('try-1');
+    expect(afterChange.Messages!.map((m) => m.Body)).not.toContain(first.Messages![0]!.Body);
+    await expect(attempt('bad id')).rejects.toMatchObject({ name: 'InvalidParameterValue' });
+  });
+});
