@@ -1,10 +1,24 @@
+import { errors } from '../api/errors.js';
 import { list, required, string, struct, wire } from '../api/shapes.js';
 import { action } from './action.js';
-import { notYetSupported } from './notYetSupported.js';
+import { checkLabel, PERMISSION_ACTIONS, readPolicy, statements } from './permissions.js';
 import { resolveQueue } from './resolve.js';
 
-/** https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_AddPermission.html */
-export const addPermission = action<{ QueueUrl: string }>({
+interface Input {
+  QueueUrl: string;
+  Label: string;
+  AWSAccountIds: string[];
+  Actions: string[];
+}
+
+const MAX_ACTIONS = 7;
+
+/**
+ * Adds one statement, Sid = Label, to the queue's Policy. One principal is written as a
+ * string, several as a list (F162); a label in use is refused (F163).
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_AddPermission.html
+ */
+export const addPermission = action<Input>({
   name: 'AddPermission',
   input: struct({
     QueueUrl: required(string),
@@ -13,7 +27,36 @@ export const addPermission = action<{ QueueUrl: string }>({
     Actions: required(wire(list(string, 'ActionName'), 'ActionName')),
   }),
   handler(ctx, input) {
-    resolveQueue(ctx, input.QueueUrl);
-    notYetSupported('AddPermission');
+    const queue = resolveQueue(ctx, input.QueueUrl);
+    checkLabel(input.Label);
+    if (input.AWSAccountIds.length === 0) throw errors.missingParameter('AWSAccountIds');
+    if (input.Actions.length === 0) throw errors.missingParameter('Actions');
+    if (input.Actions.length > MAX_ACTIONS) {
+      throw errors.overLimit(`${input.Actions.length} actions were found, maximum allowed is ${MAX_ACTIONS}.`);
+    }
+    for (const account of input.AWSAccountIds) {
+      if (!/^\d{12}$/.test(account)) throw errors.invalidParameterValueFor('PrincipalId', account, 'Unable to verify.');
+    }
+    for (const name of input.Actions) {
+      if (!PERMISSION_ACTIONS.has(name)) {
+        throw errors.invalidParameterValueFor('ActionName', name, 'Only the queue owner is allowed to invoke this action.');
+      }
+    }
+    const policy = readPolicy(queue);
+    const existing = statements(policy);
+    if (existing.some((s) => s.Sid === input.Label)) {
+      throw errors.invalidParameterValueFor('Label', input.Label, 'Already exists.');
+    }
+    const principals = input.AWSAccountIds.map((a) => `arn:aws:iam::${a}:root`);
+    const actions = input.Actions.map((a) => `SQS:${a}`);
+    existing.push({
+      Sid: input.Label,
+      Effect: 'Allow',
+      Principal: { AWS: principals.length === 1 ? principals[0] : principals },
+      Action: actions.length === 1 ? actions[0] : actions,
+      Resource: queue.arn,
+    });
+    policy.Statement = existing;
+    queue.applySettings({ Policy: JSON.stringify(policy) });
   },
 });

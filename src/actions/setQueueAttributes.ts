@@ -1,6 +1,7 @@
 import { validateQueueAttributes } from '../api/queueAttributes.js';
 import { QueueAttributeMap, required, string, struct, wire } from '../api/shapes.js';
 import { action } from './action.js';
+import { checkRedriveAttributes } from './redrive.js';
 import { resolveQueue } from './resolve.js';
 
 interface Input {
@@ -18,6 +19,8 @@ export const setQueueAttributes = action<Input>({
   input: struct({ QueueUrl: required(string), Attributes: required(wire(QueueAttributeMap, 'Attribute')) }),
   handler(ctx, input) {
     const queue = resolveQueue(ctx, input.QueueUrl);
-    queue.applySettings(validateQueueAttributes(input.Attributes, { fifo: queue.fifo, creating: false }));
+    const attributes = validateQueueAttributes(input.Attributes, { fifo: queue.fifo, creating: false });
+    checkRedriveAttributes(ctx.engine, attributes, queue);
+    queue.applySettings(attributes);
   },
 });

@@ -40,7 +40,13 @@ export class Engine {
     this.random = options.random ?? cryptoRandom;
     this.strict = options.strict ?? false;
     this.scheduler = new Scheduler(this.clock);
-    this.env = { clock: this.clock, random: this.random, scheduler: this.scheduler, strict: this.strict };
+    this.env = {
+      clock: this.clock,
+      random: this.random,
+      scheduler: this.scheduler,
+      strict: this.strict,
+      queueByArn: (arn) => this.queueByArn(arn),
+    };
   }
 
   /** Applies every deadline that has passed; called before each operation. */
@@ -105,6 +111,12 @@ export class Engine {
     if (!queues) return [];
     const names = [...queues.keys()].filter((n) => n.startsWith(prefix)).sort();
     return names.map((n) => queues.get(n)!);
+  }
+
+  /** `arn:aws:sqs:<region>:<account>:<name>`, in any account of this emulator. */
+  queueByArn(arn: string): Queue | undefined {
+    const match = /^arn:aws[a-z-]*:sqs:([a-z0-9-]+):(\d{12}):([A-Za-z0-9_.-]+)$/.exec(arn);
+    return match ? this.getQueue({ region: match[1]!, accountId: match[2]! }, match[3]!) : undefined;
   }
 
   /** Every queue in every region and account. */

@@ -42,6 +42,8 @@ export class Message implements Task {
   receivedAt = 0;
   /** Nonce of the latest receipt handle. */
   receiptNonce = '';
+  /** Epoch ms the message entered this queue: retention counts from here. */
+  enqueuedAt = 0;
 
   readyPrev: Message | undefined;
   readyNext: Message | undefined;

@@ -15,6 +15,14 @@ export interface QueueEnvironment {
   readonly random: Random;
   readonly scheduler: Scheduler;
   readonly strict: boolean;
+  /** Finds a queue by ARN (dead-letter targets). */
+  readonly queueByArn: (arn: string) => Queue | undefined;
+}
+
+/** A parsed RedrivePolicy. */
+export interface Redrive {
+  readonly deadLetterTargetArn: string;
+  readonly maxReceiveCount: number;
 }
 
 export interface ReceiveOptions {
@@ -77,6 +85,7 @@ export class QueueSettings {
   visibilityTimeout = 30;
   policy = '';
   redrivePolicy = '';
+  redrive: Redrive | undefined;
   redriveAllowPolicy = '';
   kmsMasterKeyId = '';
   kmsDataKeyReusePeriodSeconds = 300;
@@ -172,6 +181,7 @@ export class Queue implements MessageOwner {
           break;
         case 'RedrivePolicy':
           s.redrivePolicy = value;
+          s.redrive = value ? (JSON.parse(value) as Redrive) : undefined;
           break;
         case 'RedriveAllowPolicy':
           s.redriveAllowPolicy = value;
@@ -273,9 +283,7 @@ export class Queue implements MessageOwner {
       this.rememberDeduplication(data, now);
     }
     const message = new Message(this, data);
-    this.messages.set(data.id, message);
-    this.age.push(message);
-    if (this.age.size === 1) this.scheduleRetention();
+    this.enqueue(message, now);
     if (this.fifo) this.groupOf(data.groupId!).messages.push(message);
     const delay = delaySeconds ?? this.settings.delaySeconds;
     if (delay > 0) {
@@ -289,6 +297,30 @@ export class Queue implements MessageOwner {
       this.wakeWaiters();
     }
     return { data, duplicate: false };
+  }
+
+  private enqueue(message: Message, now: number): void {
+    message.enqueuedAt = now;
+    this.messages.set(message.data.id, message);
+    this.age.push(message);
+    if (this.age.size === 1) this.scheduleRetention();
+  }
+
+  /**
+   * Takes in a message moved from a source queue's receive (RedrivePolicy): same MessageId,
+   * body, attributes and receive count, plus DeadLetterQueueSourceArn (F142-F144).
+   */
+  adoptDeadLetter(source: Message, sourceArn: string): void {
+    const now = this.env.clock.now();
+    let data: MessageData = { ...source.data, deadLetterQueueSourceArn: sourceArn };
+    if (this.fifo) data = { ...data, sequenceNumber: this.nextSequenceNumber(now) };
+    const message = new Message(this, data);
+    message.receiveCount = source.receiveCount;
+    message.firstReceiveTimestamp = source.firstReceiveTimestamp;
+    this.enqueue(message, now);
+    if (this.fifo) this.groupOf(data.groupId ?? '').messages.push(message);
+    this.makeReady(message);
+    this.wakeWaiters();
   }
 
   /** Receives up to `maxNumberOfMessages` visible messages now, without waiting. */
@@ -345,7 +377,16 @@ export class Queue implements MessageOwner {
   private take(options: ReceiveOptions, now: number, visibilityMs: number): ReceivedMessage[] {
     const out: ReceivedMessage[] = [];
     const max = Math.min(options.maxNumberOfMessages, limits.maxInflightMessages - this.inflightCount);
+    const redrive = this.settings.redrive;
+    const deadLetterQueue = redrive ? this.env.queueByArn(redrive.deadLetterTargetArn) : undefined;
     const takeOne = (message: Message): void => {
+      if (redrive && deadLetterQueue && message.receiveCount >= redrive.maxReceiveCount) {
+        // This receive would pass maxReceiveCount: the message moves instead of being delivered.
+        this.remove(message);
+        deadLetterQueue.adoptDeadLetter(message, this.arn);
+        return;
+      }
+      if (!this.fifo) this.ready.remove(message);
       this.readyCount--;
       message.state = 'inflight';
       this.inflightCount++;
@@ -360,7 +401,7 @@ export class Queue implements MessageOwner {
     };
     if (!this.fifo) {
       while (out.length < max) {
-        const message = this.ready.shift();
+        const message = this.ready.head;
         if (!message) break;
         takeOne(message);
       }
@@ -371,9 +412,12 @@ export class Queue implements MessageOwner {
     while (out.length < max) {
       const group = this.availableGroups.values().next().value as Group | undefined;
       if (!group) break;
-      for (let m = group.messages.head; m && m.state === 'ready' && out.length < max; m = m.readyNext) {
+      for (let m = group.messages.head; m && m.state === 'ready' && out.length < max; ) {
+        const next = m.readyNext;
+        const moved = out.length;
         takeOne(m);
-        group.inflight++;
+        if (out.length > moved) group.inflight++;
+        m = next;
       }
       this.updateGroup(group);
     }
@@ -654,14 +698,14 @@ export class Queue implements MessageOwner {
     this.retention.version++;
     const oldest = this.age.head;
     if (oldest) {
-      this.env.scheduler.schedule(oldest.data.sentTimestamp + this.settings.messageRetentionPeriod * 1000, this.retention);
+      this.env.scheduler.schedule(oldest.enqueuedAt + this.settings.messageRetentionPeriod * 1000, this.retention);
     }
   }
 
   private expire(now: number): void {
     if (this.deleted) return;
     const retentionMs = this.settings.messageRetentionPeriod * 1000;
-    for (let m = this.age.head; m && m.data.sentTimestamp + retentionMs <= now; m = this.age.head) this.remove(m);
+    for (let m = this.age.head; m && m.enqueuedAt + retentionMs <= now; m = this.age.head) this.remove(m);
     this.scheduleRetention();
     this.wakeWaiters();
   }
