@@ -2,6 +2,7 @@ import { errors } from '../api/errors.js';
 import { limits } from '../api/limits.js';
 import { type Clock, SystemClock } from './clock.js';
 import { cryptoRandom, type Random } from './random.js';
+import { MoveTasks } from './moveTasks.js';
 import { Scheduler } from './scheduler.js';
 import { Queue, type QueueEnvironment, type QueueScope } from './queue.js';
 
@@ -31,6 +32,7 @@ export class Engine {
   readonly random: Random;
   readonly scheduler: Scheduler;
   readonly strict: boolean;
+  readonly moveTasks: MoveTasks;
   private readonly env: QueueEnvironment;
   private readonly scopes = new Map<string, Map<string, Queue>>();
   private readonly deletedAt = new Map<string, number>();
@@ -47,6 +49,7 @@ export class Engine {
       strict: this.strict,
       queueByArn: (arn) => this.queueByArn(arn),
     };
+    this.moveTasks = new MoveTasks(this.clock, this.scheduler, (arn) => this.queueByArn(arn));
   }
 
   /** Applies every deadline that has passed; called before each operation. */
@@ -111,6 +114,11 @@ export class Engine {
     if (!queues) return [];
     const names = [...queues.keys()].filter((n) => n.startsWith(prefix)).sort();
     return names.map((n) => queues.get(n)!);
+  }
+
+  /** Queues whose RedrivePolicy names `dlq` as their dead-letter queue. */
+  deadLetterSources(dlq: Queue): Queue[] {
+    return [...this.allQueues()].filter((q) => q.settings.redrive?.deadLetterTargetArn === dlq.arn);
   }
 
   /** `arn:aws:sqs:<region>:<account>:<name>`, in any account of this emulator. */

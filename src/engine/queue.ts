@@ -323,6 +323,32 @@ export class Queue implements MessageOwner {
     this.wakeWaiters();
   }
 
+  /** A move task takes the next visible message out of this queue. */
+  takeForMove(): Message | undefined {
+    const message = this.fifo
+      ? (this.availableGroups.values().next().value as Group | undefined)?.messages.head
+      : this.ready.head;
+    if (!message) return undefined;
+    this.remove(message);
+    return message;
+  }
+
+  /** A move whose destination vanished: the message returns, visible. */
+  putBack(message: Message): void {
+    this.adoptMoved(message, message.data);
+  }
+
+  /** Takes in a message moved by a move task: same MessageId, body and attributes. */
+  adoptMoved(source: Message, data: MessageData = { ...source.data, deadLetterQueueSourceArn: undefined }): void {
+    const now = this.env.clock.now();
+    if (this.fifo) data = { ...data, sequenceNumber: this.nextSequenceNumber(now) };
+    const message = new Message(this, data);
+    this.enqueue(message, now);
+    if (this.fifo) this.groupOf(data.groupId ?? '').messages.push(message);
+    this.makeReady(message);
+    this.wakeWaiters();
+  }
+
   /** Receives up to `maxNumberOfMessages` visible messages now, without waiting. */
   receive(options: ReceiveOptions): ReceivedMessage[] {
     const now = this.env.clock.now();

@@ -1,0 +1,96 @@
+import type { Clock } from './clock.js';
+import type { Message } from './message.js';
+import type { Queue } from './queue.js';
+import type { Scheduler, Task } from './scheduler.js';
+
+export type MoveTaskStatus = 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED';
+
+/**
+ * A message move task: moves the visible messages of a dead-letter queue back to each
+ * message's source (or to one destination), at most MaxNumberOfMessagesPerSecond per second.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_StartMessageMoveTask.html
+ */
+export class MoveTask implements Task {
+  version = 0;
+  status: MoveTaskStatus = 'RUNNING';
+  moved = 0;
+  failureReason: string | undefined;
+
+  constructor(
+    readonly taskId: string,
+    readonly source: Queue,
+    readonly destinationArn: string | undefined,
+    readonly maxNumberOfMessagesPerSecond: number | undefined,
+    readonly toMove: number,
+    readonly startedTimestamp: number,
+    private readonly lookup: (arn: string) => Queue | undefined,
+    private readonly scheduler: Scheduler,
+  ) {}
+
+  run(now: number): void {
+    if (this.status !== 'RUNNING') return;
+    const budget = Math.min(this.maxNumberOfMessagesPerSecond ?? Infinity, this.toMove - this.moved);
+    for (let i = 0; i < budget; i++) {
+      const message: Message | undefined = this.source.takeForMove();
+      if (!message) break;
+      const arn = this.destinationArn ?? message.data.deadLetterQueueSourceArn;
+      const destination = arn ? this.lookup(arn) : undefined;
+      if (!destination) {
+        this.source.putBack(message);
+        this.status = 'FAILED';
+        this.failureReason = 'AWS.SimpleQueueService.NonExistentQueue';
+        return;
+      }
+      destination.adoptMoved(message);
+      this.moved++;
+    }
+    if (this.moved >= this.toMove || this.source.approximateNumberOfMessages === 0 || this.source.deleted) {
+      this.status = 'COMPLETED';
+      return;
+    }
+    this.scheduler.schedule(now + 1000, this);
+  }
+
+  cancel(): void {
+    this.status = 'CANCELLED';
+    this.version++;
+  }
+}
+
+/** All move tasks, by source queue ARN, newest last. */
+export class MoveTasks {
+  private readonly bySource = new Map<string, MoveTask[]>();
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly scheduler: Scheduler,
+    private readonly lookup: (arn: string) => Queue | undefined,
+  ) {}
+
+  running(sourceArn: string): MoveTask | undefined {
+    return this.bySource.get(sourceArn)?.find((t) => t.status === 'RUNNING');
+  }
+
+  list(sourceArn: string): readonly MoveTask[] {
+    return this.bySource.get(sourceArn) ?? [];
+  }
+
+  start(taskId: string, source: Queue, destinationArn: string | undefined, maxPerSecond: number | undefined): MoveTask {
+    const now = this.clock.now();
+    const task = new MoveTask(
+      taskId,
+      source,
+      destinationArn,
+      maxPerSecond,
+      source.approximateNumberOfMessages,
+      now,
+      this.lookup,
+      this.scheduler,
+    );
+    const tasks = this.bySource.get(source.arn) ?? [];
+    tasks.push(task);
+    this.bySource.set(source.arn, tasks.slice(-10));
+    this.scheduler.schedule(now, task);
+    return task;
+  }
+}
