@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaults } from './api/limits.js';
 import type { Clock } from './engine/clock.js';
@@ -55,6 +55,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, app);
   server.headersTimeout = 60_000;
   server.requestTimeout = 120_000;
+  // Answers written during shutdown (long polls answered empty, requests under way) close
+  // their keep-alive connection, so that no idle connection holds the port open.
+  let closing = false;
+  const inFlight = new Set<ServerResponse>();
+  server.on('request', (_req, res: ServerResponse) => {
+    if (closing) {
+      if (!res.headersSent) res.setHeader('connection', 'close');
+      return;
+    }
+    inFlight.add(res);
+    res.on('close', () => inFlight.delete(res));
+  });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     server.listen(options.port ?? defaults.port, host, () => {
@@ -71,6 +83,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     engine,
     stop() {
       stopping ??= new Promise<void>((resolve) => {
+        closing = true;
+        for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
         engine.stop();
         server.close(() => resolve());
         server.closeIdleConnections();
