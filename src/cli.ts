@@ -32,15 +32,16 @@ async function main(): Promise<void> {
     process.stderr.write(`sqs-emulator: cannot listen on ${options.host}:${options.port}: ${(e as Error).message}\n`);
     process.exit(1);
   }
-  process.stdout.write(
-    `sqs-emulator ${VERSION} listening on ${emulator.url} (region ${options.region}, account ${options.accountId})\n`,
-  );
   const shutdown = (signal: string): void => {
     log.info(`${signal} received, shutting down`);
     void emulator.stop().then(() => process.exit(0));
   };
+  // Handlers first: whoever reads the startup line may signal at once.
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  process.stdout.write(
+    `sqs-emulator ${VERSION} listening on ${emulator.url} (region ${options.region}, account ${options.accountId})\n`,
+  );
 }
 
 void main();
