@@ -88,6 +88,25 @@ export function debianClient(label: string, packages: string[], paths: string[])
   };
 }
 
+/**
+ * Environment for the Debian Python clients: static credentials, and no user config files that
+ * could point them elsewhere.
+ */
+export function debianEnv(extra: NodeJS.ProcessEnv = {}): NodeJS.ProcessEnv {
+  return {
+    PATH: process.env.PATH ?? '/usr/bin:/bin',
+    HOME: process.env.HOME ?? '/tmp',
+    LANG: 'C.UTF-8',
+    AWS_ACCESS_KEY_ID: 'test',
+    AWS_SECRET_ACCESS_KEY: 'test',
+    AWS_DEFAULT_REGION: REGION,
+    AWS_CONFIG_FILE: '/dev/null',
+    AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+    AWS_PAGER: '',
+    ...extra,
+  };
+}
+
 export interface RunResult {
   stdout: string;
   stderr: string;
@@ -117,7 +136,7 @@ export function run(
         if (error) {
           reject(
             new Error(
-              `${file} ${args.join(' ')}\nfailed after ${ms} ms: ${error.message}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`,
+              `${file} ${args.join(' ')}\nfailed after ${ms} ms (exit ${error.code ?? '-'}, signal ${error.signal ?? '-'}): ${error.message}\n--- stdout ---\n${stdout}\n--- stderr ---\n${stderr}`,
             ),
           );
         } else {
