@@ -62,7 +62,9 @@ export async function dispatch(request: WireRequest, caller: Caller, settings: D
       engine,
       requestId,
       region: scope.region ?? settings.region,
-      accountId: settings.accountId,
+      // Signatures are not verified: a 12-digit access key id names its own account, so
+      // tests can act as several accounts; any other key is the default account.
+      accountId: scope.accessKeyId && /^\d{12}$/.test(scope.accessKeyId) ? scope.accessKeyId : settings.accountId,
       accessKeyId: scope.accessKeyId,
       baseUrl: caller.baseUrl,
       traceHeader: header(request, 'x-amzn-trace-id'),

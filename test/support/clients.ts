@@ -13,16 +13,16 @@ export function emulator(options: EmulatorOptions = {}): Promise<RunningEmulator
 }
 
 /** The latest SDK, speaking AWS JSON 1.0. */
-export function jsonClient(url: string, region = 'us-east-1'): SQSClient {
-  return new SQSClient({ endpoint: url, region, credentials, maxAttempts: 1 });
+export function jsonClient(url: string, region = 'us-east-1', keys = credentials): SQSClient {
+  return new SQSClient({ endpoint: url, region, credentials: keys, maxAttempts: 1 });
 }
 
 /** The same SDK switched to the AWS query protocol (form requests, XML answers). */
-export function queryClient(url: string, region = 'us-east-1'): SQSClient {
+export function queryClient(url: string, region = 'us-east-1', keys = credentials): SQSClient {
   return new SQSClient({
     endpoint: url,
     region,
-    credentials,
+    credentials: keys,
     maxAttempts: 1,
     protocol: new AwsQueryProtocol({
       defaultNamespace: 'com.amazonaws.sqs',
