@@ -8,7 +8,7 @@
 //
 // Built offline in GOPATH mode against /usr/share/gocode:
 //
-//	GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOPROXY=off go build -o sqs-go-v1 main.go
+//	CGO_ENABLED=0 GO111MODULE=off GOPATH=/usr/share/gocode GOFLAGS= GOPROXY=off go build -o sqs-go-v1 main.go
 package main
 
 import (
