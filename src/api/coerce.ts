@@ -21,7 +21,9 @@ function coerceStruct(shape: StructShape, value: unknown, path: string): Record<
   const out: Record<string, unknown> = Object.create(null);
   for (const [name, member] of Object.entries(shape.members)) {
     const raw = Object.prototype.hasOwnProperty.call(input, name) ? input[name] : undefined;
-    if (raw === undefined || raw === null || (member.required && raw === '')) {
+    // An empty top-level parameter counts as missing (MessageBody=""); inside a structure such
+    // as a batch entry it is a value for the action to judge (an empty Id is InvalidBatchEntryId, F108).
+    if (raw === undefined || raw === null || (member.required && raw === '' && path === '')) {
       if (member.required) throw errors.missingParameter(name);
       continue;
     }
