@@ -26,8 +26,8 @@ export const listDeadLetterSourceQueues = action<Input, { queueUrls: string[]; N
     if (max !== undefined && (max < 1 || max > limits.maxListResults)) {
       throw errors.invalidParameterValueFor('MaxResults', max, `Must be between 1 and ${limits.maxListResults}, if provided.`);
     }
-    let sources = [...ctx.engine.allQueues()]
-      .filter((q) => q.settings.redrive?.deadLetterTargetArn === dlq.arn)
+    let sources = ctx.engine
+      .deadLetterSources(dlq)
       .sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
     if (input.NextToken) {
       let after: string;
