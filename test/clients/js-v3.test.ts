@@ -18,7 +18,8 @@ function recordRequests(sqs: latest.SQSClient): string[] {
   sqs.middlewareStack.add(
     (next) => async (args) => {
       const req = args.request as { headers: Record<string, string>; body?: unknown };
-      seen.push(`${req.headers['content-type']} ${String(req.body)}`);
+      const body = req.body instanceof Uint8Array ? new TextDecoder().decode(req.body) : String(req.body);
+      seen.push(`${req.headers['content-type']} ${body}`);
       return next(args);
     },
     { step: 'finalizeRequest', name: 'recordRequests' },
