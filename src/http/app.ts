@@ -84,6 +84,11 @@ export function createApp(settings: AppSettings): express.Express {
         send(res, errorResponse(wire, errors.requestEntityTooLarge(limit), settings.engine.random.uuid()));
         return;
       }
+      if (req.destroyed || res.destroyed) {
+        // The client went away while sending its body: nobody to answer, nothing failed here.
+        settings.log.debug(`Request abandoned by the client before its body was read (${(e as Error).message})`);
+        return;
+      }
       settings.log.error('Request failed before dispatch', e);
       if (!res.headersSent) send(res, errorResponse(wire, errors.internalFailure(), settings.engine.random.uuid()));
     }
