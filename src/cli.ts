@@ -29,7 +29,9 @@ async function main(): Promise<void> {
   try {
     emulator = await startEmulator({ ...options, logger: log });
   } catch (e) {
-    process.stderr.write(`sqs-emulator: cannot listen on ${options.host}:${options.port}: ${(e as Error).message}\n`);
+    const code = (e as NodeJS.ErrnoException).code;
+    const what = code === 'EADDRINUSE' || code === 'EACCES' ? `cannot listen on ${options.host}:${options.port}` : 'cannot start';
+    process.stderr.write(`sqs-emulator: ${what}: ${(e as Error).message}\n`);
     process.exit(1);
   }
   const shutdown = (signal: string): void => {

@@ -9,6 +9,8 @@ export interface CliOptions {
   accountId: string;
   logLevel: LogLevel;
   strict: boolean;
+  dataDir?: string;
+  persistence: 'durable' | 'snapshot';
 }
 
 interface OptionSpec {
@@ -31,6 +33,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'strict',
     boolean: true,
     description: "AWS's 60 s rules: deleted queue names and PurgeQueue (default off)",
+  },
+  { flag: '--data-dir', env: 'SQS_EMULATOR_DATA_DIR', key: 'dataDir', description: 'persist queues and messages in this directory (default: memory only)' },
+  {
+    flag: '--persistence',
+    env: 'SQS_EMULATOR_PERSISTENCE',
+    key: 'persistence',
+    description: 'durable (fsync before every answer) | snapshot (every 5 s and on shutdown) (default durable)',
   },
 ];
 
@@ -59,6 +68,14 @@ function setValue(options: CliOptions, spec: OptionSpec, raw: string, source: st
       if (!['true', 'false', '1', '0', ''].includes(raw)) throw new ConfigError(`${source}: expected true or false, got "${raw}"`);
       options.strict = raw === 'true' || raw === '1' || raw === '';
       break;
+    case 'dataDir':
+      if (raw === '') throw new ConfigError(`${source}: data directory must not be empty`);
+      options.dataDir = raw;
+      break;
+    case 'persistence':
+      if (raw !== 'durable' && raw !== 'snapshot') throw new ConfigError(`${source}: persistence must be durable or snapshot, got "${raw}"`);
+      options.persistence = raw;
+      break;
     case 'host':
       if (raw === '') throw new ConfigError(`${source}: host must not be empty`);
       options.host = raw;
@@ -77,6 +94,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     accountId: defaults.accountId,
     logLevel: 'info',
     strict: false,
+    persistence: 'durable',
   };
   for (const spec of OPTIONS) {
     const value = env[spec.env];

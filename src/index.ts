@@ -7,6 +7,7 @@ import type { Random } from './engine/random.js';
 import { createApp } from './http/app.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { VERSION } from './version.js';
+import { Store, type PersistenceMode } from './persistence/store.js';
 
 export { ManualClock, SystemClock, type Clock } from './engine/clock.js';
 export type { Random } from './engine/random.js';
@@ -29,6 +30,12 @@ export interface EmulatorOptions {
   clock?: Clock;
   random?: Random;
   logger?: Logger;
+  /** Persist the state in this directory (restored before the port opens). Default: memory only. */
+  dataDir?: string;
+  /** `durable` (default): every success is fsynced before it is answered; `snapshot`: periodic snapshots only. */
+  persistence?: PersistenceMode;
+  /** Snapshot interval of the `snapshot` mode, ms. Default 5000. */
+  snapshotIntervalMs?: number;
 }
 
 export interface RunningEmulator {
@@ -45,7 +52,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? defaults.host;
   const log = options.logger ?? createLogger(options.logLevel ?? 'info');
   const engine = new Engine({ clock: options.clock, random: options.random, strict: options.strict });
+  const store = options.dataDir
+    ? await Store.open(options.dataDir, engine, {
+        mode: options.persistence ?? 'durable',
+        snapshotIntervalMs: options.snapshotIntervalMs ?? 5_000,
+        log,
+      })
+    : undefined;
   const app = createApp({
+    commit: store && (() => store.commit()),
     engine,
     region: options.region ?? defaults.region,
     accountId: options.accountId ?? defaults.accountId,
@@ -68,9 +83,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     res.on('close', () => inFlight.delete(res));
   });
   await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
+    const fail = (e: Error): void => {
+      void store?.close();
+      reject(e);
+    };
+    server.once('error', fail);
     server.listen(options.port ?? defaults.port, host, () => {
-      server.off('error', reject);
+      server.off('error', fail);
       resolve();
     });
   });
@@ -86,7 +105,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         closing = true;
         for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
         engine.stop();
-        server.close(() => resolve());
+        server.close(() => {
+          void (store ? store.close() : Promise.resolve()).then(resolve, (e: unknown) => {
+            log.error('Could not write the final snapshot', e);
+            resolve();
+          });
+        });
         server.closeIdleConnections();
         // Connections still busy after a grace period are cut.
         setTimeout(() => server.closeAllConnections(), 2_000).unref();

@@ -15,5 +15,6 @@ export const tagQueue = action<{ QueueUrl: string; Tags: Record<string, string> 
     for (const key of tags.keys()) if (!queue.tags.has(key)) added++;
     if (queue.tags.size + added > limits.maxTagsPerQueue) throw tooManyTags();
     for (const [k, v] of tags) queue.tags.set(k, v);
+    queue.changed();
   },
 });

@@ -9,5 +9,6 @@ export const untagQueue = action<{ QueueUrl: string; TagKeys: string[] }>({
   handler(ctx, input) {
     const queue = resolveQueue(ctx, input.QueueUrl);
     for (const key of input.TagKeys) queue.tags.delete(key);
+    queue.changed();
   },
 });

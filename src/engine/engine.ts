@@ -4,7 +4,17 @@ import { type Clock, SystemClock } from './clock.js';
 import { cryptoRandom, type Random } from './random.js';
 import { MoveTasks } from './moveTasks.js';
 import { Scheduler } from './scheduler.js';
-import { Queue, type QueueEnvironment, type QueueScope } from './queue.js';
+import { Queue, type ChangeSink, type MessageRecord, type QueueEnvironment, type QueueRecord, type QueueScope } from './queue.js';
+import type { MessageData } from './message.js';
+
+/** The engine's whole durable state, as plain JSON-able data. */
+export interface EngineState {
+  queues: {
+    queue: QueueRecord;
+    messages: MessageRecord[];
+    deduplication: [string, number, MessageData][];
+  }[];
+}
 
 export interface EngineOptions {
   clock?: Clock;
@@ -35,6 +45,8 @@ export class Engine {
   readonly moveTasks: MoveTasks;
   private readonly env: QueueEnvironment;
   private readonly scopes = new Map<string, Map<string, Queue>>();
+  /** Persistence plugs in here to hear every durable change. */
+  readonly changes: { sink: ChangeSink | undefined } = { sink: undefined };
   private readonly deletedAt = new Map<string, number>();
 
   constructor(options: EngineOptions = {}) {
@@ -48,6 +60,7 @@ export class Engine {
       scheduler: this.scheduler,
       strict: this.strict,
       queueByArn: (arn) => this.queueByArn(arn),
+      changes: this.changes,
     };
     this.moveTasks = new MoveTasks(this.clock, this.scheduler, (arn) => this.queueByArn(arn));
   }
@@ -97,6 +110,7 @@ export class Engine {
       this.scopes.set(scopeKey(scope), queues);
     }
     queues.set(input.name, queue);
+    this.changes.sink?.queue(queue);
     return queue;
   }
 
@@ -105,6 +119,7 @@ export class Engine {
     if (queues?.get(queue.name) !== queue) throw errors.queueDoesNotExist();
     queues.delete(queue.name);
     queue.close();
+    this.changes.sink?.queueDeleted(queue);
     if (this.strict) this.deletedAt.set(`${scopeKey(queue.scope)}\u0000${queue.name}`, this.clock.now());
   }
 
@@ -130,6 +145,35 @@ export class Engine {
   /** Every queue in every region and account. */
   *allQueues(): IterableIterator<Queue> {
     for (const queues of this.scopes.values()) yield* queues.values();
+  }
+
+  exportState(): EngineState {
+    return {
+      queues: [...this.allQueues()].map((q) => ({
+        queue: q.record(),
+        messages: [...q.messageRecords()],
+        deduplication: [...q.deduplicationRecords()],
+      })),
+    };
+  }
+
+  /** Rebuilds queues and messages from persisted state, then applies every passed deadline. */
+  importState(state: EngineState): void {
+    for (const entry of state.queues) {
+      const r = entry.queue;
+      const scope = { region: r.region, accountId: r.accountId };
+      const queue = new Queue(scope, r.name, r.fifo, this.env);
+      queue.restoreRecord(r);
+      let queues = this.scopes.get(scopeKey(scope));
+      if (!queues) {
+        queues = new Map();
+        this.scopes.set(scopeKey(scope), queues);
+      }
+      queues.set(r.name, queue);
+      for (const [key, expiresAt, data] of entry.deduplication) queue.restoreDeduplication(key, expiresAt, data);
+      queue.restoreMessages(entry.messages);
+    }
+    this.tick();
   }
 
   /** Shutdown: waiting long polls are answered empty and the timer stops. */

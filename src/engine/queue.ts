@@ -1,5 +1,6 @@
 import { errors } from '../api/errors.js';
 import { limits } from '../api/limits.js';
+import type { StoredAttributes } from '../api/shapes.js';
 import type { Clock } from './clock.js';
 import { Message, MessageList, type MessageData, type MessageOwner } from './message.js';
 import type { Random } from './random.js';
@@ -17,6 +18,43 @@ export interface QueueEnvironment {
   readonly strict: boolean;
   /** Finds a queue by ARN (dead-letter targets). */
   readonly queueByArn: (arn: string) => Queue | undefined;
+  readonly changes: { sink: ChangeSink | undefined };
+}
+
+/** Where the engine announces durable changes (persistence listens; nothing when off). */
+export interface ChangeSink {
+  queue(queue: Queue): void;
+  queueDeleted(queue: Queue): void;
+  message(queue: Queue, message: Message): void;
+  removed(queue: Queue, messageId: string): void;
+  purged(queue: Queue): void;
+  deduplicated(queue: Queue, key: string, expiresAt: number, data: MessageData): void;
+}
+
+/** A message as persisted. */
+export interface MessageRecord {
+  data: Omit<MessageData, 'attributes'> & { attributes?: Record<string, { DataType: string; StringValue?: string; BinaryValue?: string }> };
+  state: 'delayed' | 'ready' | 'inflight';
+  deadline: number;
+  receiveCount: number;
+  firstReceiveTimestamp: number;
+  receivedAt: number;
+  receiptNonce: string;
+  enqueuedAt: number;
+}
+
+/** A queue's own state as persisted (its messages travel separately). */
+export interface QueueRecord {
+  region: string;
+  accountId: string;
+  name: string;
+  fifo: boolean;
+  settings: Record<string, unknown>;
+  deduplicationScope: string;
+  tags: [string, string][];
+  createdTimestamp: number;
+  lastModifiedTimestamp: number;
+  lastPurgeAt: number | null;
 }
 
 /** A parsed RedrivePolicy. */
@@ -150,6 +188,88 @@ export class Queue implements MessageOwner {
     return this.delayedCount;
   }
 
+  /** Announces a change of the queue's own state (settings, tags). */
+  changed(): void {
+    this.env.changes.sink?.queue(this);
+  }
+
+  record(): QueueRecord {
+    return {
+      region: this.scope.region,
+      accountId: this.scope.accountId,
+      name: this.name,
+      fifo: this.fifo,
+      settings: { ...this.settings },
+      deduplicationScope: this.deduplicationScope,
+      tags: [...this.tags],
+      createdTimestamp: this.createdTimestamp,
+      lastModifiedTimestamp: this.lastModifiedTimestamp,
+      lastPurgeAt: Number.isFinite(this.lastPurgeAt) ? this.lastPurgeAt : null,
+    };
+  }
+
+  restoreRecord(record: QueueRecord): void {
+    Object.assign(this.settings, record.settings);
+    this.deduplicationScope = record.deduplicationScope;
+    for (const [k, v] of record.tags) this.tags.set(k, v);
+    (this as { createdTimestamp: number }).createdTimestamp = record.createdTimestamp;
+    this.lastModifiedTimestamp = record.lastModifiedTimestamp;
+    this.lastPurgeAt = record.lastPurgeAt ?? -Infinity;
+  }
+
+  /** Every stored message, oldest first, as records. */
+  *messageRecords(): IterableIterator<MessageRecord> {
+    for (const m of this.age) yield messageRecord(m);
+  }
+
+  *deduplicationRecords(): IterableIterator<[string, number, MessageData]> {
+    for (const [key, entry] of this.deduplication) yield [key, entry.expiresAt, entry.data];
+  }
+
+  restoreDeduplication(key: string, expiresAt: number, data: MessageData): void {
+    this.deduplication.set(key, { expiresAt, data });
+    this.bumpSequence(data.sequenceNumber);
+  }
+
+  /**
+   * Puts back persisted messages, oldest first; deadlines that passed while the emulator was
+   * down take effect on the next tick.
+   */
+  restoreMessages(records: MessageRecord[]): void {
+    records.sort((a, b) => a.enqueuedAt - b.enqueuedAt);
+    for (const r of records) {
+      const message = new Message(this, messageData(r.data));
+      message.receiveCount = r.receiveCount;
+      message.firstReceiveTimestamp = r.firstReceiveTimestamp;
+      message.receivedAt = r.receivedAt;
+      message.receiptNonce = r.receiptNonce;
+      message.enqueuedAt = r.enqueuedAt;
+      message.deadline = r.deadline;
+      this.messages.set(message.data.id, message);
+      this.age.push(message);
+      this.bumpSequence(message.data.sequenceNumber);
+      const group = this.fifo ? this.groupOf(message.data.groupId ?? '') : undefined;
+      group?.messages.push(message);
+      if (r.state === 'ready') {
+        this.makeReady(message);
+        continue;
+      }
+      message.state = r.state;
+      if (r.state === 'delayed') this.delayedCount++;
+      else {
+        this.inflightCount++;
+        if (group) group.inflight++;
+      }
+      this.env.scheduler.schedule(message.deadline, message);
+      if (group) this.updateGroup(group);
+    }
+    this.scheduleRetention();
+  }
+
+  private bumpSequence(sequenceNumber: string | undefined): void {
+    if (sequenceNumber && BigInt(sequenceNumber) > this.lastSequenceNumber) this.lastSequenceNumber = BigInt(sequenceNumber);
+  }
+
   /** Settings that keep their creation-time behaviour whatever is set later (F137). */
   lockCreationSettings(): void {
     this.deduplicationScope = this.settings.deduplicationScope;
@@ -214,6 +334,7 @@ export class Queue implements MessageOwner {
     }
     this.lastModifiedTimestamp = this.env.clock.now();
     if (s.messageRetentionPeriod !== retentionBefore) this.scheduleRetention();
+    this.changed();
   }
 
   /** An attribute's value as GetQueueAttributes returns it, or undefined when AWS omits it. */
@@ -300,6 +421,7 @@ export class Queue implements MessageOwner {
   }
 
   private enqueue(message: Message, now: number): void {
+    this.env.changes.sink?.message(this, message);
     message.enqueuedAt = now;
     this.messages.set(message.data.id, message);
     this.age.push(message);
@@ -424,6 +546,7 @@ export class Queue implements MessageOwner {
       message.version++;
       this.env.scheduler.schedule(message.deadline, message);
       out.push({ message, receiptHandle: makeReceiptHandle(message.data.id, message.receiptNonce) });
+      this.env.changes.sink?.message(this, message);
     };
     if (!this.fifo) {
       while (out.length < max) {
@@ -531,6 +654,7 @@ export class Queue implements MessageOwner {
       );
     }
     message.version++;
+    this.env.changes.sink?.message(this, message);
     if (visibilityTimeout === 0) {
       if (message.state === 'inflight') {
         this.release(message);
@@ -554,6 +678,7 @@ export class Queue implements MessageOwner {
     for (const { message } of [...received].reverse()) {
       if (message.state !== 'inflight' || this.messages.get(message.data.id) !== message) continue;
       message.version++;
+      this.env.changes.sink?.message(this, message);
       this.release(message, true);
     }
     this.wakeWaiters();
@@ -569,6 +694,7 @@ export class Queue implements MessageOwner {
     if (this.env.strict && now - this.lastPurgeAt < limits.purgeIntervalMs) throw errors.purgeQueueInProgress(this.name);
     this.lastPurgeAt = now;
     this.purgeAll();
+    this.env.changes.sink?.purged(this);
   }
 
   /** Called when the queue is deleted: its messages go, waiting receives answer empty. */
@@ -630,6 +756,7 @@ export class Queue implements MessageOwner {
   }
 
   private remove(message: Message): void {
+    this.env.changes.sink?.removed(this, message.data.id);
     this.messages.delete(message.data.id);
     this.age.remove(message);
     message.version++;
@@ -693,7 +820,9 @@ export class Queue implements MessageOwner {
 
   private rememberDeduplication(data: MessageData, now: number): void {
     // The original is kept for its MessageId and SequenceNumber even after it is deleted (F134).
-    this.deduplication.set(this.deduplicationKey(data), { expiresAt: now + limits.deduplicationWindowMs, data });
+    const key = this.deduplicationKey(data);
+    this.deduplication.set(key, { expiresAt: now + limits.deduplicationWindowMs, data });
+    this.env.changes.sink?.deduplicated(this, key, now + limits.deduplicationWindowMs, data);
   }
 
   /** 20-digit, strictly increasing, time-based so that it keeps increasing across restarts. */
@@ -735,4 +864,38 @@ export class Queue implements MessageOwner {
     this.scheduleRetention();
     this.wakeWaiters();
   }
+}
+
+export function messageRecord(m: Message): MessageRecord {
+  const d = m.data;
+  let attributes: MessageRecord['data']['attributes'];
+  if (d.attributes) {
+    attributes = {};
+    for (const [k, v] of Object.entries(d.attributes)) {
+      attributes[k] = v.BinaryValue
+        ? { DataType: v.DataType, BinaryValue: v.BinaryValue.toString('base64') }
+        : { DataType: v.DataType, StringValue: v.StringValue! };
+    }
+  }
+  return {
+    data: { ...d, attributes },
+    state: m.state,
+    deadline: m.deadline,
+    receiveCount: m.receiveCount,
+    firstReceiveTimestamp: m.firstReceiveTimestamp,
+    receivedAt: m.receivedAt,
+    receiptNonce: m.receiptNonce,
+    enqueuedAt: m.enqueuedAt,
+  };
+}
+
+function messageData(data: MessageRecord['data']): MessageData {
+  if (!data.attributes) return data as MessageData;
+  const attributes: StoredAttributes = Object.create(null);
+  for (const [k, v] of Object.entries(data.attributes)) {
+    attributes[k] = v.BinaryValue !== undefined
+      ? { DataType: v.DataType, BinaryValue: Buffer.from(v.BinaryValue, 'base64') }
+      : { DataType: v.DataType, StringValue: v.StringValue! };
+  }
+  return { ...data, attributes };
 }

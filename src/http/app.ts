@@ -7,6 +7,8 @@ import { dispatch, errorResponse, type DispatchSettings } from './dispatch.js';
 export interface AppSettings extends DispatchSettings {
   readonly version: string;
   readonly maxRequestBody?: number;
+  /** Resolves once the request's changes are durable (persistence); answers wait for it. */
+  readonly commit?: () => Promise<void>;
 }
 
 class BodyTooLarge extends Error {}
@@ -77,7 +79,9 @@ export function createApp(settings: AppSettings): express.Express {
       res.on('close', () => {
         if (!res.writableFinished) controller.abort();
       });
-      send(res, await dispatch({ ...wire, body }, { baseUrl: baseUrl(req), signal: controller.signal }, settings));
+      const response = await dispatch({ ...wire, body }, { baseUrl: baseUrl(req), signal: controller.signal }, settings);
+      if (settings.commit) await settings.commit();
+      send(res, response);
     } catch (e) {
       if (e instanceof BodyTooLarge) {
         res.setHeader('connection', 'close');

@@ -1,0 +1,309 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { Low } from 'lowdb';
+import type { Engine, EngineState } from '../engine/engine.js';
+import type { MessageData } from '../engine/message.js';
+import { messageRecord, type ChangeSink, type MessageRecord, type Queue, type QueueRecord } from '../engine/queue.js';
+import type { Logger } from '../log.js';
+import { acquireLock, AtomicJsonFile } from './files.js';
+
+/**
+ * Persistence of the whole engine state in a data directory:
+ * - `snapshot.json` (lowdb, written atomically) holds the state up to a journal number;
+ * - `journal-<n>.jsonl` holds one line per group commit, each a list of changes;
+ * - `LOCK` keeps a second emulator out.
+ * In `durable` mode every response that reports success waits until its changes are
+ * fsynced (requests arriving together share one fsync). In `snapshot` mode the state is
+ * only snapshotted every `snapshotIntervalMs` and on shutdown.
+ */
+
+export type PersistenceMode = 'durable' | 'snapshot';
+
+type Op =
+  | { t: 'q'; r: QueueRecord }
+  | { t: 'qd'; k: string }
+  | { t: 'm'; k: string; r: MessageRecord }
+  | { t: 'd'; k: string; id: string }
+  | { t: 'p'; k: string }
+  | { t: 'dd'; k: string; key: string; exp: number; data: MessageData };
+
+interface Snapshot {
+  version: 1;
+  /** The first journal whose changes are not in `state`. */
+  journal: number;
+  savedAt: number;
+  state: EngineState;
+}
+
+type Pending =
+  | { t: 'q'; q: Queue }
+  | { t: 'qd'; k: string }
+  | { t: 'm'; k: string; m: Parameters<typeof messageRecord>[0] }
+  | { t: 'd'; k: string; id: string }
+  | { t: 'p'; k: string }
+  | { t: 'dd'; k: string; key: string; exp: number; data: MessageData };
+
+const keyOf = (q: Queue): string => `${q.scope.region}/${q.scope.accountId}/${q.name}`;
+const JOURNAL = /^journal-(\d+)\.jsonl$/;
+const COMPACT_BYTES = 16 * 1024 * 1024;
+
+interface Entry {
+  queue: QueueRecord;
+  messages: Map<string, MessageRecord>;
+  deduplication: Map<string, [string, number, MessageData]>;
+}
+
+/** Applies journal changes to plain state. */
+function replay(entries: Map<string, Entry>, op: Op): void {
+  switch (op.t) {
+    case 'q': {
+      const k = `${op.r.region}/${op.r.accountId}/${op.r.name}`;
+      const existing = entries.get(k);
+      if (existing) existing.queue = op.r;
+      else entries.set(k, { queue: op.r, messages: new Map(), deduplication: new Map() });
+      break;
+    }
+    case 'qd':
+      entries.delete(op.k);
+      break;
+    case 'm':
+      entries.get(op.k)?.messages.set(op.r.data.id, op.r);
+      break;
+    case 'd':
+      entries.get(op.k)?.messages.delete(op.id);
+      break;
+    case 'p': {
+      const e = entries.get(op.k);
+      e?.messages.clear();
+      e?.deduplication.clear();
+      break;
+    }
+    case 'dd':
+      entries.get(op.k)?.deduplication.set(op.key, [op.key, op.exp, op.data]);
+      break;
+  }
+}
+
+export class Store implements ChangeSink {
+  private pending: Pending[] = [];
+  private buffer = '';
+  private waiting: (() => void)[] = [];
+  private flushing: Promise<void> | undefined;
+  private journalFd = -1;
+  private journalNumber = 1;
+  private journalBytes = 0;
+  private timer: NodeJS.Timeout | undefined;
+  private closed = false;
+
+  private constructor(
+    private readonly dir: string,
+    private readonly engine: Engine,
+    private readonly mode: PersistenceMode,
+    private readonly snapshotIntervalMs: number,
+    private readonly log: Logger,
+    private readonly unlock: () => void,
+    private readonly db: Low<Snapshot | null>,
+  ) {}
+
+  /** Locks the directory, restores the state (snapshot, then journals) into `engine`, starts listening to it. */
+  static async open(
+    dir: string,
+    engine: Engine,
+    options: { mode: PersistenceMode; snapshotIntervalMs: number; log: Logger },
+  ): Promise<Store> {
+    mkdirSync(dir, { recursive: true });
+    const unlock = acquireLock(dir);
+    try {
+      const db = new Low<Snapshot | null>(new AtomicJsonFile<Snapshot | null>(join(dir, 'snapshot.json')), null);
+      await db.read();
+      const snapshot = db.data;
+      if (snapshot && (snapshot.version !== 1 || !snapshot.state || !Array.isArray(snapshot.state.queues))) {
+        throw new Error(`snapshot ${join(dir, 'snapshot.json')} is corrupt: unexpected structure`);
+      }
+      const entries = new Map<string, Entry>();
+      for (const q of snapshot?.state.queues ?? []) {
+        entries.set(`${q.queue.region}/${q.queue.accountId}/${q.queue.name}`, {
+          queue: q.queue,
+          messages: new Map(q.messages.map((m) => [m.data.id, m])),
+          deduplication: new Map(q.deduplication.map((d) => [d[0], d])),
+        });
+      }
+      const first = snapshot?.journal ?? 1;
+      const journals = readdirSync(dir)
+        .map((f) => JOURNAL.exec(f))
+        .filter((m): m is RegExpExecArray => m !== null)
+        .map((m) => Number(m[1]))
+        .sort((a, b) => a - b);
+      let replayed = 0;
+      for (const n of journals) {
+        if (n < first) continue;
+        replayed += Store.replayJournal(join(dir, `journal-${n}.jsonl`), entries, options.log);
+      }
+      engine.importState({
+        queues: [...entries.values()].map((e) => ({
+          queue: e.queue,
+          messages: [...e.messages.values()],
+          deduplication: [...e.deduplication.values()],
+        })),
+      });
+      const store = new Store(dir, engine, options.mode, options.snapshotIntervalMs, options.log, unlock, db);
+      const next = Math.max(first, ...journals, 0) + 1;
+      await store.writeSnapshot(next);
+      for (const n of journals) unlinkSync(join(dir, `journal-${n}.jsonl`));
+      store.openJournal(next);
+      engine.changes.sink = store;
+      store.timer = setInterval(() => {
+        if (store.mode === 'durable') void store.commit();
+        else void store.snapshotNow();
+      }, store.mode === 'durable' ? 1000 : store.snapshotIntervalMs);
+      store.timer.unref();
+      options.log.info(
+        `restored ${entries.size} queues from ${dir} (${replayed} journal records) in ${options.mode} mode`,
+      );
+      return store;
+    } catch (e) {
+      unlock();
+      throw e;
+    }
+  }
+
+  /** One JSON array of changes per line; only a torn last line (crash mid-write, never acknowledged) is dropped. */
+  private static replayJournal(path: string, entries: Map<string, Entry>, log: Logger): number {
+    const text = readFileSync(path, 'utf8');
+    const lines = text.split('\n');
+    const torn = lines.pop() ?? '';
+    let count = 0;
+    lines.forEach((line, i) => {
+      if (line === '') return;
+      let ops: Op[];
+      try {
+        ops = JSON.parse(line) as Op[];
+        if (!Array.isArray(ops)) throw new Error('not a list of changes');
+      } catch (e) {
+        throw new Error(`journal ${path} is corrupt at line ${i + 1}: ${(e as Error).message}`);
+      }
+      for (const op of ops) replay(entries, op);
+      count++;
+    });
+    if (torn !== '') log.warn(`journal ${path}: dropped a torn last record (${torn.length} bytes, never acknowledged)`);
+    return count;
+  }
+
+  // ---- ChangeSink ------------------------------------------------------------------------
+
+  queue(queue: Queue): void {
+    this.pending.push({ t: 'q', q: queue });
+  }
+  queueDeleted(queue: Queue): void {
+    this.pending.push({ t: 'qd', k: keyOf(queue) });
+  }
+  message(queue: Queue, message: Parameters<typeof messageRecord>[0]): void {
+    this.pending.push({ t: 'm', k: keyOf(queue), m: message });
+  }
+  removed(queue: Queue, messageId: string): void {
+    this.pending.push({ t: 'd', k: keyOf(queue), id: messageId });
+  }
+  purged(queue: Queue): void {
+    this.pending.push({ t: 'p', k: keyOf(queue) }, { t: 'q', q: queue });
+  }
+  deduplicated(queue: Queue, key: string, expiresAt: number, data: MessageData): void {
+    this.pending.push({ t: 'dd', k: keyOf(queue), key, exp: expiresAt, data });
+  }
+
+  /**
+   * Makes every change made so far durable. In durable mode the returned promise resolves
+   * after the fsync that covers them; all requests waiting at that moment share it.
+   */
+  commit(): Promise<void> {
+    if (this.mode === 'snapshot' || this.closed) {
+      this.pending = [];
+      return Promise.resolve();
+    }
+    if (this.pending.length > 0) {
+      // Each record is written once, with its state at commit time: a queue where it first
+      // appears (before its messages), a message where it last changed (after any purge).
+      const last = new Map<unknown, number>();
+      this.pending.forEach((p, i) => {
+        if (p.t === 'm') last.set(p.m, i);
+      });
+      const seen = new Set<unknown>();
+      const ops: Op[] = [];
+      this.pending.forEach((p, i) => {
+        if (p.t === 'm') {
+          if (last.get(p.m) === i) ops.push({ t: 'm', k: p.k, r: messageRecord(p.m) });
+        } else if (p.t === 'q') {
+          if (!seen.has(p.q)) ops.push({ t: 'q', r: p.q.record() });
+          seen.add(p.q);
+        } else {
+          ops.push(p);
+        }
+      });
+      this.pending = [];
+      this.buffer += JSON.stringify(ops) + '\n';
+    }
+    if (this.buffer === '' && !this.flushing) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      if (!this.flushing) this.flushing = this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    // Let the requests of this event-loop turn join the same fsync.
+    await new Promise((r) => setImmediate(r));
+    while (this.buffer !== '') {
+      const text = this.buffer;
+      const waiters = this.waiting;
+      this.buffer = '';
+      this.waiting = [];
+      writeSync(this.journalFd, text);
+      fsyncSync(this.journalFd);
+      this.journalBytes += Buffer.byteLength(text);
+      for (const w of waiters) w();
+    }
+    for (const w of this.waiting.splice(0)) w();
+    this.flushing = undefined;
+    if (this.journalBytes > COMPACT_BYTES) await this.compact();
+  }
+
+  /** Folds the journal into a new snapshot: switch to a new journal, snapshot, drop the old one. */
+  private async compact(): Promise<void> {
+    const old = this.journalNumber;
+    closeSync(this.journalFd);
+    this.openJournal(old + 1);
+    await this.writeSnapshot(old + 1);
+    unlinkSync(join(this.dir, `journal-${old}.jsonl`));
+  }
+
+  private openJournal(n: number): void {
+    this.journalNumber = n;
+    const path = join(this.dir, `journal-${n}.jsonl`);
+    this.journalFd = openSync(path, 'a');
+    this.journalBytes = existsSync(path) ? statSync(path).size : 0;
+  }
+
+  private async writeSnapshot(journal: number): Promise<void> {
+    this.db.data = { version: 1, journal, savedAt: this.engine.clock.now(), state: this.engine.exportState() };
+    await this.db.write();
+  }
+
+  private async snapshotNow(): Promise<void> {
+    this.pending = [];
+    await this.writeSnapshot(this.journalNumber);
+  }
+
+  /** Final commit and snapshot, then the lock is released. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.timer) clearInterval(this.timer);
+    await this.commit();
+    await this.flushing;
+    this.closed = true;
+    this.engine.changes.sink = undefined;
+    const old = this.journalNumber;
+    closeSync(this.journalFd);
+    await this.writeSnapshot(old + 1);
+    unlinkSync(join(this.dir, `journal-${old}.jsonl`));
+    this.unlock();
+  }
+}

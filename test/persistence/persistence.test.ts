@@ -1,0 +1,109 @@
+import {
+  CreateQueueCommand,
+  DeleteMessageCommand,
+  GetQueueAttributesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+} from '@aws-sdk/client-sqs';
+import { mkdtempSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ManualClock, startEmulator } from '../../src/index.js';
+import { jsonClient } from '../support/clients.js';
+
+const quiet = { port: 0, logLevel: 'silent' as const };
+const tempDir = (): string => mkdtempSync(join(tmpdir(), 'sqs-emulator-data-'));
+
+const counts = async (sqs: ReturnType<typeof jsonClient>, QueueUrl: string) =>
+  (
+    await sqs.send(
+      new GetQueueAttributesCommand({
+        QueueUrl,
+        AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'],
+      }),
+    )
+  ).Attributes;
+
+test('queues, messages in every state, FIFO sequence and dedup survive a restart; time keeps running', async () => {
+  const dataDir = tempDir();
+  const clock = new ManualClock(Date.UTC(2026, 5, 1));
+  let server = await startEmulator({ ...quiet, dataDir, clock });
+  let sqs = jsonClient(server.url);
+  const std = (await sqs.send(new CreateQueueCommand({ QueueName: 'std', Attributes: { VisibilityTimeout: '60' }, tags: { team: 'a' } }))).QueueUrl!;
+  const fifo = (await sqs.send(new CreateQueueCommand({ QueueName: 'f.fifo', Attributes: { FifoQueue: 'true' } }))).QueueUrl!;
+  for (let i = 0; i < 4; i++) await sqs.send(new SendMessageCommand({ QueueUrl: std, MessageBody: `s${i}`, MessageAttributes: { n: { DataType: 'Number', StringValue: String(i) } } }));
+  await sqs.send(new SendMessageCommand({ QueueUrl: std, MessageBody: 'late', DelaySeconds: 120 }));
+  const inflight = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: std, MaxNumberOfMessages: 2 }))).Messages!;
+  await sqs.send(new DeleteMessageCommand({ QueueUrl: std, ReceiptHandle: inflight[0]!.ReceiptHandle }));
+  const seq1 = (await sqs.send(new SendMessageCommand({ QueueUrl: fifo, MessageBody: 'f1', MessageGroupId: 'g', MessageDeduplicationId: 'd1' }))).SequenceNumber!;
+  await sqs.send(new SendMessageCommand({ QueueUrl: fifo, MessageBody: 'f2', MessageGroupId: 'g', MessageDeduplicationId: 'd2' }));
+  expect(await counts(sqs, std)).toEqual({ ApproximateNumberOfMessages: '2', ApproximateNumberOfMessagesNotVisible: '1', ApproximateNumberOfMessagesDelayed: '1' });
+  await server.stop();
+
+  server = await startEmulator({ ...quiet, dataDir, clock });
+  sqs = jsonClient(server.url);
+  expect(await counts(sqs, std)).toEqual({ ApproximateNumberOfMessages: '2', ApproximateNumberOfMessagesNotVisible: '1', ApproximateNumberOfMessagesDelayed: '1' });
+  // The in-flight receipt handle still works after the restart.
+  await sqs.send(new DeleteMessageCommand({ QueueUrl: std, ReceiptHandle: inflight[1]!.ReceiptHandle }));
+  // Dedup held, sequence numbers keep increasing.
+  await sqs.send(new SendMessageCommand({ QueueUrl: fifo, MessageBody: 'dup', MessageGroupId: 'g', MessageDeduplicationId: 'd1' }));
+  const seq3 = (await sqs.send(new SendMessageCommand({ QueueUrl: fifo, MessageBody: 'f3', MessageGroupId: 'g', MessageDeduplicationId: 'd3' }))).SequenceNumber!;
+  expect(BigInt(seq3) > BigInt(seq1)).toBe(true);
+  const got = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: fifo, MaxNumberOfMessages: 10 }))).Messages!;
+  expect(got.map((m) => m.Body)).toEqual(['f1', 'f2', 'f3']);
+  await server.stop();
+
+  // Down for three minutes: the delayed message became visible meanwhile.
+  clock.advance(180_000);
+  server = await startEmulator({ ...quiet, dataDir, clock });
+  sqs = jsonClient(server.url);
+  expect(await counts(sqs, std)).toEqual({ ApproximateNumberOfMessages: '3', ApproximateNumberOfMessagesNotVisible: '0', ApproximateNumberOfMessagesDelayed: '0' });
+  const bodies = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: std, MaxNumberOfMessages: 10, MessageAttributeNames: ['All'] }))).Messages!;
+  expect(bodies.map((m) => m.Body).sort()).toEqual(['late', 's2', 's3']);
+  expect(bodies.find((m) => m.Body === 's2')!.MessageAttributes).toEqual({ n: { DataType: 'Number', StringValue: '2' } });
+  await server.stop();
+});
+
+test('a torn last journal record is dropped; a corrupt record or snapshot stops start-up naming the file', async () => {
+  const dataDir = tempDir();
+  const server = await startEmulator({ ...quiet, dataDir });
+  const sqs = jsonClient(server.url);
+  await sqs.send(new CreateQueueCommand({ QueueName: 'keep' }));
+  await server.stop();
+  const journal = join(dataDir, 'journal-9.jsonl');
+  writeFileSync(journal, '[{"t":"qd","k":"us-east-1/000000000000/nothing"}]\n[{"t":"q","r":{"region":"us-');
+  const again = await startEmulator({ ...quiet, dataDir });
+  expect((await jsonClient(again.url).send(new GetQueueAttributesCommand({ QueueUrl: `${again.url}/000000000000/keep`, AttributeNames: ['QueueArn'] }))).Attributes).toBeDefined();
+  await again.stop();
+
+  writeFileSync(join(dataDir, 'journal-20.jsonl'), 'not json\n[]\n');
+  await expect(startEmulator({ ...quiet, dataDir })).rejects.toThrow(/journal .*journal-20\.jsonl is corrupt at line 1/);
+
+  const other = tempDir();
+  writeFileSync(join(other, 'snapshot.json'), '{"version":1,"journal":');
+  await expect(startEmulator({ ...quiet, dataDir: other })).rejects.toThrow(/snapshot .*snapshot\.json is corrupt/);
+});
+
+test('a second emulator cannot use a locked data directory', async () => {
+  const dataDir = tempDir();
+  const first = await startEmulator({ ...quiet, dataDir });
+  await expect(startEmulator({ ...quiet, dataDir })).rejects.toThrow(/is in use by process \d+/);
+  await first.stop();
+  const second = await startEmulator({ ...quiet, dataDir });
+  await second.stop();
+  expect(readdirSync(dataDir)).not.toContain('LOCK');
+});
+
+test('snapshot mode keeps the state across a clean restart', async () => {
+  const dataDir = tempDir();
+  let server = await startEmulator({ ...quiet, dataDir, persistence: 'snapshot' });
+  let sqs = jsonClient(server.url);
+  const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'snap' }))).QueueUrl!;
+  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'kept' }));
+  expect(readFileSync(join(dataDir, readdirSync(dataDir).find((f) => f.startsWith('journal'))!), 'utf8')).toBe('');
+  await server.stop();
+  server = await startEmulator({ ...quiet, dataDir, persistence: 'snapshot' });
+  sqs = jsonClient(server.url);
+  expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: `${server.url}/000000000000/snap` }))).Messages![0]!.Body).toBe('kept');
+  await server.stop();
+});
