@@ -1,4 +1,7 @@
+import { readFileSync } from 'node:fs';
 import { defaults } from './api/limits.js';
+import { SqsError } from './api/errors.js';
+import { validateQueueAttributes } from './api/queueAttributes.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 
 /** Command-line options, each also settable by an environment variable. */
@@ -11,6 +14,17 @@ export interface CliOptions {
   strict: boolean;
   dataDir?: string;
   persistence: 'durable' | 'snapshot';
+  config?: string;
+  /** Queues to create (or update) at start-up, from the config file. */
+  queues?: QueueConfig[];
+}
+
+/** A queue in the config file. `deadLetterQueue` links to another queue of the file by name. */
+export interface QueueConfig {
+  name: string;
+  attributes?: Record<string, string>;
+  tags?: Record<string, string>;
+  deadLetterQueue?: { name: string; maxReceiveCount: number };
 }
 
 interface OptionSpec {
@@ -41,6 +55,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'persistence',
     description: 'durable (fsync before every answer) | snapshot (every 5 s and on shutdown) (default durable)',
   },
+  { flag: '--config', env: 'SQS_EMULATOR_CONFIG', key: 'config', description: 'JSON config file: these options and queues to create at start-up' },
 ];
 
 export class ConfigError extends Error {}
@@ -76,6 +91,9 @@ function setValue(options: CliOptions, spec: OptionSpec, raw: string, source: st
       if (raw !== 'durable' && raw !== 'snapshot') throw new ConfigError(`${source}: persistence must be durable or snapshot, got "${raw}"`);
       options.persistence = raw;
       break;
+    case 'config':
+      options.config = raw;
+      break;
     case 'host':
       if (raw === '') throw new ConfigError(`${source}: host must not be empty`);
       options.host = raw;
@@ -96,6 +114,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     strict: false,
     persistence: 'durable',
   };
+  // Precedence: flag > environment > config file > default.
+  const configPath = configFlag(argv) ?? (env.SQS_EMULATOR_CONFIG || undefined);
+  if (configPath) loadConfigFile(configPath, options);
   for (const spec of OPTIONS) {
     const value = env[spec.env];
     if (value !== undefined && value !== '') setValue(options, spec, value, spec.env);
@@ -130,4 +151,110 @@ export function helpText(): string {
     '  --help                 show this help',
     '  --version              print the version',
   ].join('\n');
+}
+
+function configFlag(argv: readonly string[]): string | undefined {
+  for (let i = 0; i < argv.length; i++) {
+    if (argv[i] === '--config') return argv[i + 1];
+    if (argv[i]!.startsWith('--config=')) return argv[i]!.slice('--config='.length);
+  }
+  return undefined;
+}
+
+const FILE_KEYS: Readonly<Record<string, OptionSpec['key']>> = {
+  port: 'port',
+  host: 'host',
+  region: 'region',
+  accountId: 'accountId',
+  logLevel: 'logLevel',
+  strict: 'strict',
+  dataDir: 'dataDir',
+  persistence: 'persistence',
+};
+
+const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/**
+ * Reads a JSON config file into `options`. Unknown keys and bad values are refused with
+ * their path, e.g. `queues[2].attributes.VisibilityTimeout: Invalid value for the parameter VisibilityTimeout.`
+ */
+export function loadConfigFile(path: string, options: CliOptions): void {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new ConfigError(`config file ${path}: ${(e as Error).message}`);
+  }
+  if (!isObject(parsed)) throw new ConfigError(`config file ${path}: must be a JSON object`);
+  options.config = path;
+  for (const [key, value] of Object.entries(parsed)) {
+    if (key === 'queues') {
+      options.queues = parseQueues(path, value);
+      continue;
+    }
+    const option = FILE_KEYS[key];
+    if (!option) throw new ConfigError(`config file ${path}: unknown key "${key}"`);
+    if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
+      throw new ConfigError(`config file ${path}: ${key} must be a string, number or boolean`);
+    }
+    setValue(options, OPTIONS.find((o) => o.key === option)!, String(value), `config file ${path}: ${key}`);
+  }
+}
+
+function parseQueues(path: string, value: unknown): QueueConfig[] {
+  const fail = (where: string, message: string): never => {
+    throw new ConfigError(`config file ${path}: ${where}: ${message}`);
+  };
+  if (!Array.isArray(value)) fail('queues', 'must be a list');
+  const names = new Set<string>();
+  const queues = (value as unknown[]).map((raw, i): QueueConfig => {
+    const at = `queues[${i}]`;
+    if (!isObject(raw)) return fail(at, 'must be an object');
+    for (const key of Object.keys(raw)) {
+      if (!['name', 'attributes', 'tags', 'deadLetterQueue'].includes(key)) fail(`${at}.${key}`, 'unknown key');
+    }
+    if (typeof raw.name !== 'string' || raw.name === '') fail(`${at}.name`, 'must be a non-empty string');
+    const name = raw.name as string;
+    if (names.has(name)) fail(`${at}.name`, `duplicate queue name ${name}`);
+    names.add(name);
+    const attributes: Record<string, string> = Object.create(null);
+    if (raw.attributes !== undefined) {
+      if (!isObject(raw.attributes)) fail(`${at}.attributes`, 'must be an object');
+      for (const [k, v] of Object.entries(raw.attributes as Record<string, unknown>)) {
+        if (typeof v !== 'string' && typeof v !== 'number' && typeof v !== 'boolean') fail(`${at}.attributes.${k}`, 'must be a string, number or boolean');
+        attributes[k] = String(v);
+        try {
+          validateQueueAttributes({ [k]: String(v) }, { fifo: name.endsWith('.fifo'), creating: true });
+        } catch (e) {
+          if (e instanceof SqsError) fail(`${at}.attributes.${k}`, e.message);
+          throw e;
+        }
+      }
+    }
+    const tags: Record<string, string> = Object.create(null);
+    if (raw.tags !== undefined) {
+      if (!isObject(raw.tags)) fail(`${at}.tags`, 'must be an object');
+      for (const [k, v] of Object.entries(raw.tags as Record<string, unknown>)) {
+        if (typeof v !== 'string') fail(`${at}.tags.${k}`, 'must be a string');
+        tags[k] = v as string;
+      }
+    }
+    let deadLetterQueue: QueueConfig['deadLetterQueue'];
+    if (raw.deadLetterQueue !== undefined) {
+      const d = raw.deadLetterQueue;
+      if (!isObject(d) || typeof d.name !== 'string') return fail(`${at}.deadLetterQueue`, 'must be { "name": string, "maxReceiveCount": 1..1000 }');
+      const count = d.maxReceiveCount;
+      if (typeof count !== 'number' || !Number.isInteger(count) || count < 1 || count > 1000) {
+        fail(`${at}.deadLetterQueue.maxReceiveCount`, 'must be 1..1000');
+      }
+      deadLetterQueue = { name: d.name, maxReceiveCount: count as number };
+    }
+    return { name, attributes, tags, deadLetterQueue };
+  });
+  queues.forEach((q, i) => {
+    if (q.deadLetterQueue && !names.has(q.deadLetterQueue.name)) {
+      fail(`queues[${i}].deadLetterQueue.name`, `no queue named ${q.deadLetterQueue.name} in this file`);
+    }
+  });
+  return queues;
 }

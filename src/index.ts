@@ -8,6 +8,8 @@ import { createApp } from './http/app.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { VERSION } from './version.js';
 import { Store, type PersistenceMode } from './persistence/store.js';
+import type { QueueConfig } from './config.js';
+import { createStartupQueues } from './startupQueues.js';
 
 export { ManualClock, SystemClock, type Clock } from './engine/clock.js';
 export type { Random } from './engine/random.js';
@@ -36,6 +38,8 @@ export interface EmulatorOptions {
   persistence?: PersistenceMode;
   /** Snapshot interval of the `snapshot` mode, ms. Default 5000. */
   snapshotIntervalMs?: number;
+  /** Queues to create (or update) before the port opens. */
+  queues?: QueueConfig[];
 }
 
 export interface RunningEmulator {
@@ -59,6 +63,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         log,
       })
     : undefined;
+  if (options.queues?.length) {
+    try {
+      createStartupQueues(engine, options.region ?? defaults.region, options.accountId ?? defaults.accountId, options.queues);
+      await store?.commit();
+    } catch (e) {
+      await store?.close();
+      throw e;
+    }
+  }
   const app = createApp({
     commit: store && (() => store.commit()),
     engine,

@@ -1,0 +1,76 @@
+import { GetQueueAttributesCommand, ListQueueTagsCommand, ListQueuesCommand } from '@aws-sdk/client-sqs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { parseCommandLine } from '../../src/config.js';
+import { startEmulator } from '../../src/index.js';
+import { jsonClient } from '../support/clients.js';
+
+const EXAMPLE = 'fixtures/config/example.json';
+
+function file(content: unknown): string {
+  const path = join(mkdtempSync(join(tmpdir(), 'sqs-emulator-config-')), 'config.json');
+  writeFileSync(path, typeof content === 'string' ? content : JSON.stringify(content));
+  return path;
+}
+
+const run = (argv: string[], env: NodeJS.ProcessEnv = {}) => {
+  const command = parseCommandLine(argv, env);
+  if (command.kind !== 'run') throw new Error('expected run');
+  return command.options;
+};
+
+test('precedence: flag > environment > config file > default', () => {
+  const path = file({ port: 1111, region: 'eu-west-1', strict: true });
+  expect(run(['--config', path])).toMatchObject({ port: 1111, region: 'eu-west-1', strict: true, host: '127.0.0.1' });
+  expect(run(['--config', path], { SQS_EMULATOR_PORT: '2222' })).toMatchObject({ port: 2222, region: 'eu-west-1' });
+  expect(run(['--config', path, '--port', '3333'], { SQS_EMULATOR_PORT: '2222' })).toMatchObject({ port: 3333 });
+  expect(run([], { SQS_EMULATOR_CONFIG: path })).toMatchObject({ port: 1111 });
+});
+
+test.each([
+  [{ prot: 1 }, /unknown key "prot"/],
+  [{ port: 'x' }, /port: port must be 0-65535/],
+  [{ queues: [{ name: 'a', attributes: { VisibilityTimeout: 43201 } }] }, /queues\[0\]\.attributes\.VisibilityTimeout: Invalid value for the parameter VisibilityTimeout\./],
+  [{ queues: [{ name: 'a' }, { name: 'b', colour: 1 }] }, /queues\[1\]\.colour: unknown key/],
+  [{ queues: [{ name: 'a', deadLetterQueue: { name: 'nope', maxReceiveCount: 3 } }] }, /queues\[0\]\.deadLetterQueue\.name: no queue named nope/],
+  [{ queues: [{ name: 'a', deadLetterQueue: { name: 'a', maxReceiveCount: 0 } }] }, /queues\[0\]\.deadLetterQueue\.maxReceiveCount: must be 1\.\.1000/],
+  ['{ not json', /config file .*config\.json: /],
+])('a bad config file is refused with the path of the problem: %j', (content, message) => {
+  expect(() => run(['--config', file(content)])).toThrow(message);
+});
+
+test('queues of the config file exist before the port opens, dead-letter links included; a restart keeps them', async () => {
+  const options = run(['--config', EXAMPLE]);
+  const dataDir = mkdtempSync(join(tmpdir(), 'sqs-emulator-config-data-'));
+  for (let round = 0; round < 2; round++) {
+    const server = await startEmulator({ ...options, port: 0, logLevel: 'silent', dataDir });
+    const sqs = jsonClient(server.url);
+    const { QueueUrls } = await sqs.send(new ListQueuesCommand({}));
+    expect(QueueUrls!.map((u) => u.split('/').pop()).sort()).toEqual(['events.fifo', 'orders', 'orders-dlq']);
+    const orders = `${server.url}/000000000000/orders`;
+    const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: orders, AttributeNames: ['All'] }));
+    expect(Attributes!.VisibilityTimeout).toBe('60');
+    expect(JSON.parse(Attributes!.RedrivePolicy!)).toEqual({
+      deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:orders-dlq',
+      maxReceiveCount: 5,
+    });
+    expect((await sqs.send(new ListQueueTagsCommand({ QueueUrl: orders }))).Tags).toEqual({ team: 'shop' });
+    const fifo = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: `${server.url}/000000000000/events.fifo`, AttributeNames: ['All'] }));
+    expect(fifo.Attributes).toMatchObject({ FifoQueue: 'true', ContentBasedDeduplication: 'true' });
+    await server.stop();
+  }
+});
+
+test('a dead-letter cycle is refused at start', async () => {
+  const options = run([
+    '--config',
+    file({
+      queues: [
+        { name: 'a', deadLetterQueue: { name: 'b', maxReceiveCount: 2 } },
+        { name: 'b', deadLetterQueue: { name: 'a', maxReceiveCount: 2 } },
+      ],
+    }),
+  ]);
+  await expect(startEmulator({ ...options, port: 0, logLevel: 'silent' })).rejects.toThrow(/cycle: a -> b -> a/);
+});
