@@ -5,7 +5,7 @@ import { cryptoRandom, type Random } from './random.js';
 import { MoveTasks } from './moveTasks.js';
 import { Scheduler } from './scheduler.js';
 import { Queue, type ChangeSink, type MessageRecord, type QueueEnvironment, type QueueRecord, type QueueScope } from './queue.js';
-import type { MessageData } from './message.js';
+import type { Message, MessageData } from './message.js';
 
 /** The engine's whole durable state, as plain JSON-able data. */
 export interface EngineState {
@@ -147,14 +147,12 @@ export class Engine {
     for (const queues of this.scopes.values()) yield* queues.values();
   }
 
-  exportState(): EngineState {
-    return {
-      queues: [...this.allQueues()].map((q) => ({
-        queue: q.record(),
-        messages: [...q.messageRecords()],
-        deduplication: [...q.deduplicationRecords()],
-      })),
-    };
+  /**
+   * The state as live references, taken in one step: each queue's record and deduplication
+   * entries, and its messages (serialised later, slice by slice, by persistence).
+   */
+  exportParts(): { queue: QueueRecord; deduplication: [string, number, MessageData][]; messages: Message[] }[] {
+    return [...this.allQueues()].map((q) => ({ queue: q.record(), deduplication: [...q.deduplicationRecords()], messages: q.messageList() }));
   }
 
   /** Rebuilds queues and messages from persisted state, then applies every passed deadline. */

@@ -217,6 +217,11 @@ export class Queue implements MessageOwner {
     this.lastPurgeAt = record.lastPurgeAt ?? -Infinity;
   }
 
+  /** Every stored message, oldest first. */
+  messageList(): Message[] {
+    return [...this.age];
+  }
+
   /** Every stored message, oldest first, as records. */
   *messageRecords(): IterableIterator<MessageRecord> {
     for (const m of this.age) yield messageRecord(m);

@@ -21,7 +21,20 @@ export function writeAtomic(path: string, content: string): void {
   }
 }
 
-/** lowdb adapter for the snapshot: atomic, fsynced writes; a corrupt file is an error naming it. */
+/** Data whose JSON is produced piece by piece (see SlicedJson). */
+export interface SlicedJson {
+  readonly sliced: true;
+  /** Yields JSON text; awaiting between pieces lets requests run meanwhile. */
+  pieces(): AsyncIterable<string>;
+}
+
+const isSliced = (data: unknown): data is SlicedJson => (data as SlicedJson | null)?.sliced === true;
+
+/**
+ * lowdb adapter for the snapshot: atomic, fsynced writes (temp file, fsync, rename); a
+ * corrupt file is an error naming it. Sliced data is written as it is produced, so a large
+ * snapshot never holds the event loop for long.
+ */
 export class AtomicJsonFile<T> implements Adapter<T> {
   constructor(readonly path: string) {}
 
@@ -41,7 +54,25 @@ export class AtomicJsonFile<T> implements Adapter<T> {
   }
 
   async write(data: T): Promise<void> {
-    writeAtomic(this.path, JSON.stringify(data));
+    if (!isSliced(data)) {
+      writeAtomic(this.path, JSON.stringify(data));
+      return;
+    }
+    const temp = `${this.path}.tmp-${process.pid}`;
+    const fd = openSync(temp, 'w');
+    try {
+      for await (const piece of data.pieces()) writeSync(fd, piece);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(temp, this.path);
+    const dir = openSync(dirname(this.path), 'r');
+    try {
+      fsyncSync(dir);
+    } finally {
+      closeSync(dir);
+    }
   }
 }
 

@@ -5,7 +5,7 @@ import type { Engine, EngineState } from '../engine/engine.js';
 import type { MessageData } from '../engine/message.js';
 import { messageRecord, type ChangeSink, type MessageRecord, type Queue, type QueueRecord } from '../engine/queue.js';
 import type { Logger } from '../log.js';
-import { acquireLock, AtomicJsonFile } from './files.js';
+import { acquireLock, AtomicJsonFile, type SlicedJson } from './files.js';
 
 /**
  * Persistence of the whole engine state in a data directory:
@@ -46,6 +46,8 @@ type Pending =
 const keyOf = (q: Queue): string => `${q.scope.region}/${q.scope.accountId}/${q.name}`;
 const JOURNAL = /^journal-(\d+)\.jsonl$/;
 const COMPACT_BYTES = 16 * 1024 * 1024;
+/** Messages serialised per event-loop turn while a snapshot is written. */
+const SLICE = 5_000;
 
 interface Entry {
   queue: QueueRecord;
@@ -94,6 +96,8 @@ export class Store implements ChangeSink {
   private journalBytes = 0;
   private timer: NodeJS.Timeout | undefined;
   private closed = false;
+  /** Snapshot writes run one after another. */
+  private snapshotting: Promise<void> = Promise.resolve();
 
   private constructor(
     private readonly dir: string,
@@ -282,9 +286,37 @@ export class Store implements ChangeSink {
     this.journalBytes = existsSync(path) ? statSync(path).size : 0;
   }
 
-  private async writeSnapshot(journal: number): Promise<void> {
-    this.db.data = { version: 1, journal, savedAt: this.engine.clock.now(), state: this.engine.exportState() };
-    await this.db.write();
+  /**
+   * Writes a snapshot of the state as of now, sliced: message references are taken in one
+   * step, then serialised a slice per event-loop turn. Changes made meanwhile are also in the
+   * journal that follows the snapshot, and replaying them is idempotent.
+   */
+  private writeSnapshot(journal: number): Promise<void> {
+    const write = async (): Promise<void> => {
+      const parts = this.engine.exportParts();
+      const header = { version: 1, journal, savedAt: this.engine.clock.now() };
+      const sliced: SlicedJson = {
+        sliced: true,
+        async *pieces() {
+          yield JSON.stringify(header).slice(0, -1) + ',"state":{"queues":[';
+          for (const [i, part] of parts.entries()) {
+            yield (i > 0 ? ',' : '') + `{"queue":${JSON.stringify(part.queue)},"deduplication":${JSON.stringify(part.deduplication)},"messages":[`;
+            for (let start = 0; start < part.messages.length; start += SLICE) {
+              const slice = part.messages.slice(start, start + SLICE).map((m) => JSON.stringify(messageRecord(m)));
+              yield (start > 0 ? ',' : '') + slice.join(',');
+              await new Promise((r) => setImmediate(r));
+            }
+            yield ']}';
+          }
+          yield ']}}';
+        },
+      };
+      this.db.data = sliced as unknown as Snapshot;
+      await this.db.write();
+      this.db.data = null;
+    };
+    this.snapshotting = this.snapshotting.then(write, write);
+    return this.snapshotting;
   }
 
   private async snapshotNow(): Promise<void> {

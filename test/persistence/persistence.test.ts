@@ -107,3 +107,20 @@ test('snapshot mode keeps the state across a clean restart', async () => {
   expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl: `${server.url}/000000000000/snap` }))).Messages![0]!.Body).toBe('kept');
   await server.stop();
 });
+
+test('a snapshot of many messages is written in slices and restored whole', async () => {
+  const dataDir = tempDir();
+  let server = await startEmulator({ ...quiet, dataDir });
+  const queue = server.engine.createQueue({ region: 'us-east-1', accountId: '000000000000' }, { name: 'big', fifo: false, attributes: {}, tags: new Map() });
+  for (let i = 0; i < 23_456; i++) {
+    queue.send({ id: `id-${i}`, body: `b${i}`, md5OfBody: 'x', sentTimestamp: Date.now(), senderId: 'me' }, undefined);
+  }
+  await server.stop();
+  const snapshot = JSON.parse(readFileSync(join(dataDir, 'snapshot.json'), 'utf8'));
+  expect(snapshot.state.queues[0].messages).toHaveLength(23_456);
+  server = await startEmulator({ ...quiet, dataDir });
+  const restored = server.engine.getQueue({ region: 'us-east-1', accountId: '000000000000' }, 'big')!;
+  expect(restored.approximateNumberOfMessages).toBe(23_456);
+  expect(restored.receive({ maxNumberOfMessages: 1 })[0]!.message.data.body).toBe('b0');
+  await server.stop();
+});
