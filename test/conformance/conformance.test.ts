@@ -42,6 +42,16 @@ const cases: Case[] = [
       const r = await c.send('SendMessage', { QueueUrl: await q(`${runPrefix}-${c.protocol}-md5`), MessageBody: 'message' });
       return { status: r.status, members: Object.keys(r.output).filter((k) => r.output[k] !== undefined).sort(), MD5OfMessageBody: r.output.MD5OfMessageBody };
     } },
+  { id: 'createQueue-standard-cbd', action: 'CreateQueue', facts: ['F25'],
+    run: (c) => c.send('CreateQueue', { QueueName: `${runPrefix}-cbd`, Attributes: { ContentBasedDeduplication: 'true' } }) },
+  { id: 'deleteMessage-garbage-handle', action: 'DeleteMessage', facts: ['F60'],
+    run: async (c, q) => c.send('DeleteMessage', { QueueUrl: await q(`${runPrefix}-${c.protocol}-dg`), ReceiptHandle: 'garbage' }) },
+  { id: 'fifo-send-without-dedup-id', action: 'SendMessage', facts: ['F117'],
+    run: async (c, q) => c.send('SendMessage', { QueueUrl: await q(`${runPrefix}-${c.protocol}-nd.fifo`, { FifoQueue: 'true' }), MessageBody: 'x', MessageGroupId: 'g' }) },
+  { id: 'fifo-send-without-group', action: 'SendMessage', facts: ['F118'],
+    run: async (c, q) => c.send('SendMessage', { QueueUrl: await q(`${runPrefix}-${c.protocol}-ng.fifo`, { FifoQueue: 'true', ContentBasedDeduplication: 'true' }), MessageBody: 'x' }) },
+  { id: 'fifo-send-delay-seconds', action: 'SendMessage', facts: ['F120'],
+    run: async (c, q) => c.send('SendMessage', { QueueUrl: await q(`${runPrefix}-${c.protocol}-dl.fifo`, { FifoQueue: 'true', ContentBasedDeduplication: 'true' }), MessageBody: 'x', MessageGroupId: 'g', DelaySeconds: 2 }) },
 ];
 
 function normalise(r: any): any {
