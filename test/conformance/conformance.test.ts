@@ -3,7 +3,7 @@
  * emulator (default), AWS (SQS_CONFORMANCE_TARGET=aws) or SQS_CONFORMANCE_ENDPOINT=<url>.
  * Each case's normalised response is compared with fixtures/recordings/<case>.json.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { emulator } from '../support/clients.js';
 import { awsClient, endpointClient, runPrefix, type ConformanceClient, type Protocol } from './client.js';
 import { knownDifferences } from './known-differences.js';
@@ -61,6 +61,22 @@ function normalise(r: any): any {
   return r;
 }
 
+const results = new Map<string, { passed: number; failed: number; known: number }>();
+function tally(action: string, protocol: string, kind: 'passed' | 'failed' | 'known') {
+  const key = `${action}|${protocol}`;
+  const row = results.get(key) ?? { passed: 0, failed: 0, known: 0 };
+  row[kind]++;
+  results.set(key, row);
+}
+afterAll(() => {
+  if (!process.env.SQS_CONFORMANCE_REPORT) return;
+  const lines = [`# Conformance report (${target})`, '', '| Action | Protocol | Passed | Failed | Known-different |', '|---|---|---|---|---|'];
+  for (const [key, r] of [...results].sort()) { const [a, p] = key.split('|'); lines.push(`| ${a} | ${p} | ${r.passed} | ${r.failed} | ${r.known} |`); }
+  const md = lines.join('\n') + '\n';
+  console.log(md);
+  writeFileSync(new URL('../../fixtures/conformance-report.md', import.meta.url), md);
+});
+
 describe.each(['json', 'query'] as Protocol[])(`conformance %s (${target})`, (protocol) => {
   let client: ConformanceClient;
   let stop: (() => Promise<void>) | undefined;
@@ -86,12 +102,18 @@ describe.each(['json', 'query'] as Protocol[])(`conformance %s (${target})`, (pr
       const recording = JSON.parse(readFileSync(new URL(`${k.id}.json`, recordings), 'utf8'));
       const actual = normalise(await k.run(client, q));
       const known = knownDifferences.find((d) => d.case === k.id && d.protocol === protocol && d.target === target);
+      const expected = recording.responses[protocol];
       if (known) {
         // reported, not skipped: the difference must still exist
-        expect(actual).not.toEqual(recording.responses[protocol]);
+        tally(k.action, protocol, 'known');
+        expect(actual).not.toEqual(expected);
         return;
       }
-      expect(actual).toEqual(recording.responses[protocol]);
+      tally(k.action, protocol, 'failed');
+      expect(actual).toEqual(expected);
+      const row = results.get(`${k.action}|${protocol}`)!;
+      row.failed--;
+      row.passed++;
     });
   }
 });
