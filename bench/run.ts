@@ -1,0 +1,265 @@
+/**
+ * Benchmark runner (issue 8, first version, in-memory only: persistence scenarios are not here yet).
+ * Each server runs in its own process: the emulator (node dist/cli.js), fauxqs 1.9.2 (devDependency)
+ * and a bare node:http floor. A lean client (keep-alive agent, pre-encoded JSON-protocol bodies,
+ * bounded concurrency) drives them over 127.0.0.1. Emulator and fauxqs passes alternate (A B A B).
+ *   npm run bench [-- --quick] [-- --rounds 3]
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import http from 'node:http';
+import { performance } from 'node:perf_hooks';
+import { fileURLToPath } from 'node:url';
+import { median, medianRatio, parseProcStatTicks, percentile } from './stats.js';
+
+const args = process.argv.slice(2);
+const QUICK = args.includes('--quick');
+const ROUNDS = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : QUICK ? 2 : 3;
+const TICK_US = 1e6 / 100; // CLK_TCK is 100 on Linux
+const root = fileURLToPath(new URL('..', import.meta.url));
+const BODY = 'x'.repeat(100);
+
+interface Server { name: string; url: URL; proc: ChildProcess; pid: number }
+
+async function startServer(name: string): Promise<Server> {
+  const script = name === 'emulator' ? ['dist/cli.js', '--port', '0', '--log-level', 'error']
+    : [`bench/servers/${name}.mjs`];
+  const proc = spawn(process.execPath, script, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const url = await new Promise<URL>((resolve, reject) => {
+    let out = '';
+    proc.stdout!.on('data', (d: Buffer) => {
+      out += d;
+      const m = /(http:\/\/[^\s)]+)/.exec(out);
+      if (m) resolve(new URL(m[1]!.replace('localhost', '127.0.0.1').replace('0.0.0.0', '127.0.0.1')));
+    });
+    proc.on('exit', (code) => reject(new Error(`${name} exited ${code}: ${out}`)));
+  });
+  return { name, url, proc, pid: proc.pid! };
+}
+const stop = (s: Server) => new Promise<void>((r) => { s.proc.once('exit', () => r()); s.proc.kill('SIGKILL'); });
+
+const cpuTicks = (pid: number) => parseProcStatTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+const rssBytes = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
+
+const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
+function call(s: Server, target: string, body: string | Buffer): Promise<any> {
+  return new Promise((resolve, reject) => {
+    const req = http.request({
+      host: '127.0.0.1', port: s.url.port, path: '/', method: 'POST', agent,
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${target}`, 'content-length': Buffer.byteLength(body) },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const text = Buffer.concat(chunks).toString('utf8');
+        if (res.statusCode !== 200) return reject(new Error(`${s.name} ${target} ${res.statusCode}: ${text.slice(0, 200)}`));
+        resolve(text ? JSON.parse(text) : {});
+      });
+    });
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
+/** Runs `op` with `concurrency` workers until `count` ops or `ms` elapse; returns per-op latencies (ms). */
+async function drive(concurrency: number, count: number, ms: number, op: (i: number) => Promise<unknown>, done = () => false) {
+  const lat: number[] = [];
+  let next = 0;
+  const deadline = performance.now() + ms;
+  await Promise.all(Array.from({ length: concurrency }, async () => {
+    while (next < count && performance.now() < deadline && !done()) {
+      const i = next++;
+      const t = performance.now();
+      await op(i);
+      lat.push(performance.now() - t);
+    }
+  }));
+  return lat;
+}
+
+interface Result { msgsPerSec: number; p50: number; p99: number; cpuUsPerMsg: number; rssMB: number; bytesPerMsg?: number; messages: number; note?: string }
+
+async function measure(s: Server, setup: () => Promise<void>, run: () => Promise<{ lat: number[]; messages: number }>): Promise<Result> {
+  await setup();
+  const c0 = cpuTicks(s.pid);
+  const t0 = performance.now();
+  const { lat, messages } = await run();
+  const secs = (performance.now() - t0) / 1000;
+  const c1 = cpuTicks(s.pid);
+  return {
+    msgsPerSec: Math.round(messages / secs), p50: +percentile(lat, 50).toFixed(3), p99: +percentile(lat, 99).toFixed(3),
+    cpuUsPerMsg: +(((c1 - c0) * TICK_US) / Math.max(1, messages)).toFixed(1), rssMB: +(rssBytes(s.pid) / 2 ** 20).toFixed(1), messages,
+  };
+}
+
+let qn = 0;
+async function createQueue(s: Server, fifo = false): Promise<string> {
+  const name = `bench-${process.pid}-${qn++}${fifo ? '.fifo' : ''}`;
+  const r = await call(s, 'CreateQueue', JSON.stringify({ QueueName: name, Attributes: fifo ? { FifoQueue: 'true', ContentBasedDeduplication: 'true' } : {} }));
+  return r.QueueUrl;
+}
+const enc = (o: unknown) => Buffer.from(JSON.stringify(o));
+const batchOf = (q: string, n: number, extra: (j: number) => object = () => ({})) =>
+  enc({ QueueUrl: q, Entries: Array.from({ length: n }, (_, j) => ({ Id: `m${j}`, MessageBody: BODY, ...extra(j) })) });
+
+async function fill(s: Server, q: string, n: number) {
+  const body = batchOf(q, 10);
+  await drive(16, Math.ceil(n / 10), 10 * 60_000, () => call(s, 'SendMessageBatch', body));
+}
+
+const N = QUICK ? { send: 3000, batch: 1500, drain: 10_000, poll: 50, fifo: 3000, queues: 300, backlog: 100_000, fauxBacklog: 100_000, backRecv: 500 }
+  : { send: 10_000, batch: 4000, drain: 30_000, poll: 200, fifo: 10_000, queues: 1000, backlog: 1_000_000, fauxBacklog: 200_000, backRecv: 2000 };
+const TIME = QUICK ? 8000 : 20_000;
+const CONC = 12;
+
+type Scenario = { name: string; servers: string[]; run: (s: Server) => Promise<Result> };
+const scenarios: Scenario[] = [
+  { name: 'SendMessage', servers: ['emulator', 'fauxqs', 'floor'], run: async (s) => {
+    let q = ''; let body = Buffer.alloc(0);
+    return measure(s, async () => { q = s.name === 'floor' ? 'q' : await createQueue(s); body = enc({ QueueUrl: q, MessageBody: BODY }); },
+      async () => { const lat = await drive(CONC, N.send, TIME, () => call(s, 'SendMessage', body)); return { lat, messages: lat.length }; });
+  } },
+  { name: 'SendMessageBatch x10', servers: ['emulator', 'fauxqs', 'floor'], run: async (s) => {
+    let body = Buffer.alloc(0);
+    return measure(s, async () => { body = batchOf(s.name === 'floor' ? 'q' : await createQueue(s), 10); },
+      async () => { const lat = await drive(CONC, N.batch, TIME, () => call(s, 'SendMessageBatch', body)); return { lat, messages: lat.length * 10 }; });
+  } },
+  { name: 'Receive+DeleteBatch drain', servers: ['emulator', 'fauxqs'], run: async (s) => {
+    let q = ''; let recv = Buffer.alloc(0); let got = 0;
+    return measure(s, async () => { q = await createQueue(s); await fill(s, q, N.drain); recv = enc({ QueueUrl: q, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }); },
+      async () => {
+        const lat = await drive(CONC, Infinity, TIME, async () => {
+          const r = await call(s, 'ReceiveMessage', recv);
+          const m = r.Messages ?? [];
+          if (m.length === 0) return;
+          got += m.length;
+          await call(s, 'DeleteMessageBatch', enc({ QueueUrl: q, Entries: m.map((x: any, j: number) => ({ Id: `d${j}`, ReceiptHandle: x.ReceiptHandle })) }));
+        }, () => got >= N.drain);
+        return { lat, messages: got };
+      }).then((r) => ({ ...r, note: `${r.messages} of ${N.drain} drained` }));
+  } },
+  { name: 'Long-poll send->receive', servers: ['emulator', 'fauxqs'], run: async (s) => {
+    let q = '';
+    return measure(s, async () => { q = await createQueue(s); }, async () => {
+      const lat: number[] = [];
+      const recv = enc({ QueueUrl: q, MaxNumberOfMessages: 1, WaitTimeSeconds: 5 });
+      const send = enc({ QueueUrl: q, MessageBody: BODY });
+      const end = performance.now() + TIME;
+      for (let i = 0; i < N.poll && performance.now() < end; i++) {
+        const p = call(s, 'ReceiveMessage', recv);
+        await new Promise((z) => setTimeout(z, 5)); // let the receive park
+        const t = performance.now();
+        await call(s, 'SendMessage', send);
+        const r = await p;
+        lat.push(performance.now() - t);
+        const m = r.Messages?.[0];
+        if (m) await call(s, 'DeleteMessage', enc({ QueueUrl: q, ReceiptHandle: m.ReceiptHandle }));
+      }
+      return { lat, messages: lat.length };
+    });
+  } },
+  { name: 'FIFO 1000 groups send+recv', servers: ['emulator', 'fauxqs'], run: async (s) => {
+    let q = '';
+    return measure(s, async () => { q = await createQueue(s, true); }, async () => {
+      const lat = await drive(CONC, N.fifo / 10, TIME, (i) => call(s, 'SendMessageBatch',
+        batchOf(q, 10, (j) => ({ MessageGroupId: `g${(i * 10 + j) % 1000}`, MessageDeduplicationId: `d${i}-${j}` }))));
+      const recv = enc({ QueueUrl: q, MaxNumberOfMessages: 10, VisibilityTimeout: 60 });
+      let got = 0;
+      const lat2 = await drive(CONC, N.fifo / 10, TIME, async () => { const r = await call(s, 'ReceiveMessage', recv); got += r.Messages?.length ?? 0; });
+      return { lat: lat.concat(lat2), messages: lat.length * 10 + got };
+    });
+  } },
+  { name: 'Create/List/Delete queues', servers: ['emulator', 'fauxqs'], run: async (s) => {
+    return measure(s, async () => {}, async () => {
+      const urls: string[] = [];
+      const pre = `cq${process.pid}x${qn++}`;
+      const lat = await drive(CONC, N.queues, TIME, async (i) => { urls.push((await call(s, 'CreateQueue', enc({ QueueName: `${pre}-${i}` }))).QueueUrl); });
+      const t = performance.now();
+      await call(s, 'ListQueues', enc({ QueueNamePrefix: pre, MaxResults: 1000 }));
+      lat.push(performance.now() - t);
+      lat.push(...await drive(CONC, urls.length, TIME, (i) => call(s, 'DeleteQueue', enc({ QueueUrl: urls[i] }))));
+      return { lat, messages: urls.length * 2 + 1 };
+    });
+  } },
+];
+
+const backlogScenario: Scenario = { name: 'Receive on deep backlog', servers: ['emulator', 'fauxqs'], run: async (s) => {
+  let q = ''; let rss0 = 0; let rss1 = 0; const n = s.name === 'emulator' ? N.backlog : N.fauxBacklog;
+  const r = await measure(s, async () => {
+    q = await createQueue(s); rss0 = rssBytes(s.pid); await fill(s, q, n); rss1 = rssBytes(s.pid);
+  }, async () => {
+    const recv = enc({ QueueUrl: q, MaxNumberOfMessages: 1, VisibilityTimeout: 600 });
+    const lat = await drive(1, N.backRecv, TIME, () => call(s, 'ReceiveMessage', recv));
+    return { lat, messages: lat.length };
+  });
+  return { ...r, bytesPerMsg: Math.round((rss1 - rss0) / n), note: `${n} x ${BODY.length}-byte messages, bytes/msg is RSS growth incl. body` };
+} };
+
+const fmt = (r: Result) => `${String(r.msgsPerSec).padStart(8)} msg/s  p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(7)} ms  cpu ${r.cpuUsPerMsg.toFixed(1).padStart(7)} µs/msg  rss ${r.rssMB} MB${r.bytesPerMsg ? `  ${r.bytesPerMsg} B/msg` : ''}`;
+
+const results: Record<string, Record<string, Result[]>> = {};
+const t0 = performance.now();
+for (const sc of [...scenarios, backlogScenario]) {
+  results[sc.name] = {};
+  const rounds = sc === backlogScenario ? 1 : ROUNDS;
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 ? [...sc.servers].reverse() : sc.servers; // A B A B, order swapped per round
+    for (const name of order) {
+      const s = await startServer(name); // a fresh process per pass
+      try {
+        const r = await sc.run(s);
+        (results[sc.name]![name] ??= []).push(r);
+        console.log(`${sc.name.padEnd(28)} ${name.padEnd(8)} r${round}  ${fmt(r)}`);
+      } catch (e) {
+        console.log(`${sc.name} ${name} failed: ${(e as Error).message}`);
+      } finally { await stop(s); }
+    }
+  }
+}
+
+const cpu = (sc: string, name: string) => (results[sc]?.[name] ?? []).map((r) => r.cpuUsPerMsg);
+const summary: Record<string, any> = {};
+console.log('\nMedian over rounds (CPU µs/msg, p50 ms) and median paired ratios');
+for (const sc of Object.keys(results)) {
+  const row: Record<string, any> = {};
+  for (const name of Object.keys(results[sc]!)) {
+    const rs = results[sc]![name]!;
+    row[name] = { cpuUsPerMsg: median(rs.map((r) => r.cpuUsPerMsg)), msgsPerSec: median(rs.map((r) => r.msgsPerSec)),
+      p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), rssMB: median(rs.map((r) => r.rssMB)),
+      ...(rs[0]!.bytesPerMsg ? { bytesPerMsg: rs[0]!.bytesPerMsg } : {}), ...(rs[0]!.note ? { note: rs[0]!.note } : {}) };
+  }
+  row.cpuRatioVsFauxqs = +medianRatio(cpu(sc, 'emulator'), cpu(sc, 'fauxqs')).toFixed(2);
+  if (results[sc]!.floor) row.cpuRatioVsFloor = +medianRatio(cpu(sc, 'emulator'), cpu(sc, 'floor')).toFixed(2);
+  summary[sc] = row;
+  const e = row.emulator ?? {}; const f = row.fauxqs ?? {};
+  console.log(`${sc.padEnd(28)} emulator ${e.cpuUsPerMsg} µs p50 ${e.p50} ms | fauxqs ${f.cpuUsPerMsg} µs p50 ${f.p50} ms | ratio ${row.cpuRatioVsFauxqs}×${row.cpuRatioVsFloor ? ` | vs floor ${row.cpuRatioVsFloor}×` : ''}`);
+}
+
+const date = new Date().toISOString().slice(0, 10);
+mkdirSync(`${root}bench/results`, { recursive: true });
+const out = { date, quick: QUICK, rounds: ROUNDS, node: process.version, concurrency: CONC, bodyBytes: BODY.length, sizes: N,
+  persistence: 'not measured (in-memory only in this version)', summary, passes: results, seconds: Math.round((performance.now() - t0) / 1000) };
+writeFileSync(`${root}bench/results/${date}.json`, JSON.stringify(out, null, 2) + '\n');
+writeFileSync(`${root}bench/results/${date}.svg`, svg(summary, date));
+console.log(`\nwrote bench/results/${date}.json and .svg (${out.seconds} s)`);
+agent.destroy();
+
+function svg(sum: Record<string, any>, day: string): string {
+  const colors: Record<string, string> = { emulator: '#2b7bb9', fauxqs: '#e08a1e', floor: '#8a8a8a' };
+  const rows = Object.entries(sum);
+  const max = Math.max(...rows.flatMap(([, r]) => ['emulator', 'fauxqs', 'floor'].map((n) => r[n]?.cpuUsPerMsg ?? 0)));
+  const W = 760; const left = 220; const barH = 14; const gap = 10; let y = 50; const parts: string[] = [];
+  for (const [name, r] of rows) {
+    parts.push(`<text x="10" y="${y + 14}" font-size="13">${name}</text>`);
+    for (const n of ['emulator', 'fauxqs', 'floor']) {
+      const v = r[n]?.cpuUsPerMsg; if (v === undefined) continue;
+      const w = Math.max(1, ((W - left - 90) * v) / max);
+      parts.push(`<rect x="${left}" y="${y}" width="${w.toFixed(1)}" height="${barH}" fill="${colors[n]}"/><text x="${left + w + 4}" y="${y + 11}" font-size="11">${v} µs</text>`);
+      y += barH + 2;
+    }
+    y += gap;
+  }
+  const legend = Object.entries(colors).map(([n, c], i) => `<rect x="${left + i * 110}" y="26" width="12" height="12" fill="${c}"/><text x="${left + 16 + i * 110}" y="36" font-size="12">${n}</text>`).join('');
+  return `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${y + 10}" font-family="sans-serif"><rect width="100%" height="100%" fill="white"/>` +
+    `<text x="10" y="18" font-size="14" font-weight="bold">Server CPU µs per message, median of alternating passes (lower is better), ${day}</text>${legend}${parts.join('')}</svg>\n`;
+}
