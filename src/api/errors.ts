@@ -37,7 +37,8 @@ export const ErrorTypes = {
   InvalidAttributeName: sqs('InvalidAttributeName'),
   InvalidAttributeValue: sqs('InvalidAttributeValue'),
   InvalidMessageContents: sqs('InvalidMessageContents'),
-  ReceiptHandleIsInvalid: sqs('ReceiptHandleIsInvalid', 'ReceiptHandleIsInvalid', 404),
+  // The model says 404, but AWS was recorded answering 400 (aws-behaviours F9, F60).
+  ReceiptHandleIsInvalid: sqs('ReceiptHandleIsInvalid'),
   MessageNotInflight: sqs('MessageNotInflight', 'AWS.SimpleQueueService.MessageNotInflight'),
   EmptyBatchRequest: sqs('EmptyBatchRequest', 'AWS.SimpleQueueService.EmptyBatchRequest'),
   TooManyEntriesInBatchRequest: sqs('TooManyEntriesInBatchRequest', 'AWS.SimpleQueueService.TooManyEntriesInBatchRequest'),

@@ -188,11 +188,11 @@ describe.each(protocols)('visibility over %s (manual clock)', (protocol, makeCli
       name: 'ReceiptHandleIsInvalid',
       code: 'ReceiptHandleIsInvalid',
       shape: 'ReceiptHandleIsInvalid',
-      status: 404,
+      status: 400,
       message: `The input receipt handle "${handle}" is not a valid receipt handle.`,
     });
 
-    test('a malformed handle is ReceiptHandleIsInvalid (404) for ChangeMessageVisibility and DeleteMessage (F59, F60)', async () => {
+    test('a malformed handle is ReceiptHandleIsInvalid (400, as recorded) for ChangeMessageVisibility and DeleteMessage (F59, F60)', async () => {
       const QueueUrl = await newQueue();
       await expectError(t, ChangeMessageVisibilityCommand, { QueueUrl, ReceiptHandle: 'INVALID', VisibilityTimeout: 60 }, invalidHandle('INVALID'));
       await expectError(t, DeleteMessageCommand, { QueueUrl, ReceiptHandle: 'garbage' }, invalidHandle('garbage'));
