@@ -438,16 +438,7 @@ export class Queue implements MessageOwner {
    * body, attributes and receive count, plus DeadLetterQueueSourceArn (F142-F144).
    */
   adoptDeadLetter(source: Message, sourceArn: string): void {
-    const now = this.env.clock.now();
-    let data: MessageData = { ...source.data, deadLetterQueueSourceArn: sourceArn };
-    if (this.fifo) data = { ...data, sequenceNumber: this.nextSequenceNumber(now) };
-    const message = new Message(this, data);
-    message.receiveCount = source.receiveCount;
-    message.firstReceiveTimestamp = source.firstReceiveTimestamp;
-    this.enqueue(message, now);
-    if (this.fifo) this.groupOf(data.groupId ?? '').messages.push(message);
-    this.makeReady(message);
-    this.wakeWaiters();
+    this.adoptMoved(source, { ...source.data, deadLetterQueueSourceArn: sourceArn }, true);
   }
 
   /** A move task takes the next visible message out of this queue. */
@@ -466,10 +457,18 @@ export class Queue implements MessageOwner {
   }
 
   /** Takes in a message moved by a move task: same MessageId, body and attributes. */
-  adoptMoved(source: Message, data: MessageData = { ...source.data, deadLetterQueueSourceArn: undefined }): void {
+  adoptMoved(
+    source: Message,
+    data: MessageData = { ...source.data, deadLetterQueueSourceArn: undefined },
+    keepReceiveCount = false,
+  ): void {
     const now = this.env.clock.now();
     if (this.fifo) data = { ...data, sequenceNumber: this.nextSequenceNumber(now) };
     const message = new Message(this, data);
+    if (keepReceiveCount) {
+      message.receiveCount = source.receiveCount;
+      message.firstReceiveTimestamp = source.firstReceiveTimestamp;
+    }
     this.enqueue(message, now);
     if (this.fifo) this.groupOf(data.groupId ?? '').messages.push(message);
     this.makeReady(message);
