@@ -10,7 +10,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { RunningEmulator } from '../../src/index.js';
-import { emulator, protocols, rawJson, uniqueName } from '../support/clients.js';
+import { createQueue, emulator, protocols, rawJson, uniqueName, queueArn } from '../support/clients.js';
 
 let server: RunningEmulator;
 beforeAll(async () => {
@@ -23,10 +23,8 @@ describe.each(protocols)('dead-letter queues and permissions over %s', (_name, m
   beforeAll(() => {
     sqs = makeClient(server.url);
   });
-  const create = async (QueueName: string, Attributes: Record<string, string> = {}) =>
-    (await sqs.send(new CreateQueueCommand({ QueueName, Attributes }))).QueueUrl!;
-  const arnOf = async (QueueUrl: string) =>
-    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const create = (QueueName: string, Attributes: Record<string, string> = {}) => createQueue(sqs, QueueName, Attributes);
+  const arnOf = (QueueUrl: string) => queueArn(sqs, QueueUrl);
 
   test('the receive that would pass maxReceiveCount moves the message, keeping it whole (F142, F143)', async () => {
     const dlq = await create(uniqueName('dlq'));

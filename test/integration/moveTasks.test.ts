@@ -9,7 +9,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { ManualClock, type RunningEmulator } from '../../src/index.js';
-import { emulator, protocols, uniqueName } from '../support/clients.js';
+import { createQueue, emulator, protocols, uniqueName, queueArn } from '../support/clients.js';
 
 let server: RunningEmulator;
 const clock = new ManualClock();
@@ -23,10 +23,8 @@ describe.each(protocols)('message move tasks over %s', (_name, makeClient) => {
   beforeAll(() => {
     sqs = makeClient(server.url);
   });
-  const create = async (QueueName: string, Attributes: Record<string, string> = {}) =>
-    (await sqs.send(new CreateQueueCommand({ QueueName, Attributes }))).QueueUrl!;
-  const arnOf = async (QueueUrl: string) =>
-    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const create = (QueueName: string, Attributes: Record<string, string> = {}) => createQueue(sqs, QueueName, Attributes);
+  const arnOf = (QueueUrl: string) => queueArn(sqs, QueueUrl);
   const count = async (QueueUrl: string) =>
     Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes!.ApproximateNumberOfMessages);
 

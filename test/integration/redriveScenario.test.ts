@@ -10,7 +10,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { ManualClock, type RunningEmulator } from '../../src/index.js';
-import { emulator, protocols, uniqueName } from '../support/clients.js';
+import { emulator, protocols, queueArn, uniqueName } from '../support/clients.js';
 
 let server: RunningEmulator;
 const clock = new ManualClock();
@@ -24,8 +24,7 @@ describe.each(protocols)('redrive scenario over %s', (_name, makeClient) => {
   beforeAll(() => {
     sqs = makeClient(server.url);
   });
-  const arnOf = async (QueueUrl: string) =>
-    (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const arnOf = (QueueUrl: string) => queueArn(sqs, QueueUrl);
   const visible = async (QueueUrl: string) =>
     Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes!.ApproximateNumberOfMessages);
 

@@ -1,4 +1,4 @@
-import { SQSClient } from '@aws-sdk/client-sqs';
+import { CreateQueueCommand, GetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { AwsQueryProtocol } from '@aws-sdk/core/protocols';
 import { XMLParser } from 'fast-xml-parser';
 import { startEmulator, type EmulatorOptions, type RunningEmulator } from '../../src/index.js';
@@ -93,4 +93,14 @@ let counter = 0;
 /** A queue name unique within the run. */
 export function uniqueName(prefix = 'q'): string {
   return `${prefix}-${process.pid}-${++counter}`;
+}
+
+/** CreateQueue returning the URL. */
+export async function createQueue(sqs: SQSClient, QueueName: string, Attributes: Record<string, string> = {}): Promise<string> {
+  return (await sqs.send(new CreateQueueCommand({ QueueName, Attributes }))).QueueUrl!;
+}
+
+/** The QueueArn attribute of a queue. */
+export async function queueArn(sqs: SQSClient, QueueUrl: string): Promise<string> {
+  return (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
 }
