@@ -1,10 +1,11 @@
-import { createServer, type Server, type ServerResponse } from 'node:http';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaults } from './api/limits.js';
 import type { Clock } from './engine/clock.js';
 import { Engine } from './engine/engine.js';
 import type { Random } from './engine/random.js';
 import { createApp } from './http/app.js';
+import { createFrontDoor } from './http/server.js';
 import { createLogger, type Logger, type LogLevel } from './log.js';
 import { VERSION } from './version.js';
 import { Store, type PersistenceMode } from './persistence/store.js';
@@ -72,29 +73,13 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       throw e;
     }
   }
-  const app = createApp({
-    commit: store && (() => store.commit()),
-    engine,
-    region: options.region ?? defaults.region,
-    accountId: options.accountId ?? defaults.accountId,
-    log,
-    version: VERSION,
-  });
-  const server: Server = createServer({ keepAliveTimeout: 65_000 }, app);
+  const region = options.region ?? defaults.region;
+  const accountId = options.accountId ?? defaults.accountId;
+  const app = createApp({ engine, region, accountId, version: VERSION });
+  const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log }, app);
+  const server: Server = createServer({ keepAliveTimeout: 65_000 }, door.listener);
   server.headersTimeout = 60_000;
   server.requestTimeout = 120_000;
-  // Answers written during shutdown (long polls answered empty, requests under way) close
-  // their keep-alive connection, so that no idle connection holds the port open.
-  let closing = false;
-  const inFlight = new Set<ServerResponse>();
-  server.on('request', (_req, res: ServerResponse) => {
-    if (closing) {
-      if (!res.headersSent) res.setHeader('connection', 'close');
-      return;
-    }
-    inFlight.add(res);
-    res.on('close', () => inFlight.delete(res));
-  });
   await new Promise<void>((resolve, reject) => {
     const fail = (e: Error): void => {
       void store?.close();
@@ -115,8 +100,9 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     engine,
     stop() {
       stopping ??= new Promise<void>((resolve) => {
-        closing = true;
-        for (const res of inFlight) if (!res.headersSent) res.setHeader('connection', 'close');
+        // Answers written from now on (long polls answered empty, requests under way) close
+        // their keep-alive connection, so that no idle connection holds the port open.
+        door.closing = true;
         engine.stop();
         server.close(() => {
           void (store ? store.close() : Promise.resolve()).then(resolve, (e: unknown) => {

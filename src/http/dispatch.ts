@@ -14,6 +14,41 @@ export interface DispatchSettings {
   readonly region: string;
   readonly accountId: string;
   readonly log: Logger;
+  /** Observers and interceptors of SQS requests (logs, metrics, fault injection). */
+  readonly hooks?: readonly RequestHooks[];
+}
+
+/** An SQS request once its action and parameters are known. */
+export interface RequestInfo {
+  readonly action: string;
+  readonly protocol: 'json' | 'query';
+  /** The QueueUrl parameter (or the queue path the request was sent to), if any. */
+  readonly queueUrl?: string;
+  readonly requestId: string;
+}
+
+export interface RequestRecord extends RequestInfo {
+  readonly status: number;
+  /** The AWS error code of an error answer. */
+  readonly errorCode?: string;
+  readonly durationMs: number;
+}
+
+export interface RequestHooks {
+  /**
+   * Runs before the action. It may wait (added latency), throw an SqsError (answered in the
+   * caller's protocol, exactly like the action's own errors) or throw DropConnection.
+   */
+  before?(info: RequestInfo): void | Promise<void>;
+  /** Runs once the answer is ready, before it is written. */
+  after?(record: RequestRecord): void;
+}
+
+/** Thrown by a hook to close the connection without an answer. */
+export class DropConnection extends Error {
+  constructor() {
+    super('connection dropped on purpose');
+  }
 }
 
 export interface Caller {
@@ -41,6 +76,33 @@ function credentialScope(request: WireRequest): { accessKeyId?: string; region?:
  * protocol; anything else is a bug: logged with its stack, answered 500 InternalFailure.
  */
 export async function dispatch(request: WireRequest, caller: Caller, settings: DispatchSettings): Promise<WireResponse> {
+  const hooks = settings.hooks;
+  if (!hooks || hooks.length === 0) return run(request, caller, settings, undefined);
+  const started = performance.now();
+  const seen: { info?: RequestInfo } = {};
+  const response = await run(request, caller, settings, seen);
+  const info = seen.info ?? {
+    action: 'Unknown',
+    protocol: isJsonRequest(request) ? 'json' : 'query',
+    requestId: response.headers['x-amzn-requestid'] ?? '',
+  };
+  const queryError = response.headers['x-amzn-query-error'];
+  const record: RequestRecord = {
+    ...info,
+    status: response.status,
+    durationMs: performance.now() - started,
+    ...(response.status >= 400 ? { errorCode: queryError ? queryError.slice(0, queryError.indexOf(';')) : errorCodeOf(response.body) } : {}),
+  };
+  for (const hook of hooks) hook.after?.(record);
+  return response;
+}
+
+/** The code of a query-protocol error body (`<Code>...</Code>`). */
+function errorCodeOf(body: string): string | undefined {
+  return /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
+}
+
+async function run(request: WireRequest, caller: Caller, settings: DispatchSettings, seen: { info?: RequestInfo } | undefined): Promise<WireResponse> {
   const { engine } = settings;
   const requestId = engine.random.uuid();
   const protocol: Protocol = isJsonRequest(request) ? jsonProtocol : queryProtocol;
@@ -55,6 +117,12 @@ export async function dispatch(request: WireRequest, caller: Caller, settings: D
     // A request sent to the queue URL itself names its queue by the path (kombu's async receive).
     if (pathQueue && takesQueueUrl && (params.QueueUrl === undefined || params.QueueUrl === '')) {
       params.QueueUrl = caller.baseUrl + request.path;
+    }
+    if (seen) {
+      const queueUrl = typeof params.QueueUrl === 'string' ? params.QueueUrl : undefined;
+      const info: RequestInfo = { action: action.name, protocol: protocol.name, requestId, ...(queueUrl ? { queueUrl } : {}) };
+      seen.info = info;
+      for (const hook of settings.hooks!) await hook.before?.(info);
     }
     const input = coerceInput(action.input, params);
     const scope = credentialScope(request);
@@ -74,6 +142,7 @@ export async function dispatch(request: WireRequest, caller: Caller, settings: D
     return protocol.success(action.name, action.output, output as Record<string, unknown> | undefined, requestId);
   } catch (e) {
     if (e instanceof SqsError) return protocol.error(e, requestId);
+    if (e instanceof DropConnection) throw e;
     settings.log.error(`InternalFailure in request ${requestId}`, e);
     return protocol.error(errors.internalFailure(), requestId);
   }

@@ -1,0 +1,161 @@
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import { errors } from '../api/errors.js';
+import { limits } from '../api/limits.js';
+import type { WireRequest, WireResponse } from '../protocols/protocol.js';
+import { dispatch, DropConnection, errorResponse, type Caller, type DispatchSettings } from './dispatch.js';
+
+/**
+ * The front door. SQS requests (any method, `/` or a queue path) are served by a plain
+ * node:http handler: Express's per-request machinery costs several times what the SQS work
+ * does (issue 8). Paths whose first segment is reserved (health, developer endpoints,
+ * console, metrics) go to the Express application.
+ */
+
+/** First path segments that are never SQS: no queue URL is `/<one segment>` and none starts with `_`. */
+export const RESERVED_SEGMENTS: ReadonlySet<string> = new Set(['health', 'metrics', 'console', '_emulator', '_aws', '_localstack']);
+
+export interface FrontDoorSettings extends DispatchSettings {
+  readonly maxRequestBody?: number;
+  /** Resolves once the request's changes are durable (persistence); answers wait for it. */
+  readonly commit?: () => Promise<void>;
+}
+
+export interface FrontDoor {
+  readonly listener: RequestListener;
+  /** From now on every answer closes its keep-alive connection. */
+  closing: boolean;
+}
+
+class BodyTooLarge extends Error {}
+
+/** Reads the body, refusing it as soon as it passes `limit` bytes (not after buffering it all). */
+function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
+  const declared = Number(req.headers['content-length']);
+  if (Number.isFinite(declared) && declared > limit) return Promise.reject(new BodyTooLarge());
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let size = 0;
+    req.on('data', (chunk: Buffer) => {
+      size += chunk.length;
+      if (size > limit) {
+        req.pause();
+        reject(new BodyTooLarge());
+        return;
+      }
+      chunks.push(chunk);
+    });
+    req.on('end', () => resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks, size)));
+    req.on('error', reject);
+  });
+}
+
+const baseUrls = new Map<string, string>();
+
+/** `http://host:port` as the caller addressed us; a Host without a port gets the port the request came in on. */
+function baseUrl(req: IncomingMessage): string {
+  const scheme = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
+  const port = req.socket.localPort;
+  const hostHeader = req.headers.host ?? `${req.socket.localAddress}:${port}`;
+  const key = `${scheme} ${hostHeader} ${port}`;
+  const known = baseUrls.get(key);
+  if (known !== undefined) return known;
+  let host = hostHeader;
+  const hasPort = /:\d+$/.test(host) && !/^\[[^\]]*\]$/.test(host);
+  if (!hasPort && port !== undefined && port !== (scheme === 'https' ? 443 : 80)) host = `${host}:${port}`;
+  const url = `${scheme}://${host}`;
+  if (baseUrls.size >= 256) baseUrls.clear(); // Host headers are caller-chosen: keep the cache bounded.
+  baseUrls.set(key, url);
+  return url;
+}
+
+/** The abort signal of a long poll, made only when an action asks for it. */
+class HttpCaller implements Caller {
+  private controller?: AbortController;
+
+  constructor(
+    readonly baseUrl: string,
+    private readonly res: ServerResponse,
+  ) {}
+
+  get signal(): AbortSignal {
+    if (!this.controller) {
+      const controller = new AbortController();
+      this.controller = controller;
+      const res = this.res;
+      if (res.destroyed) controller.abort();
+      else res.once('close', () => {
+        if (!res.writableFinished) controller.abort();
+      });
+    }
+    return this.controller.signal;
+  }
+}
+
+function firstSegment(url: string): string {
+  let end = 1;
+  while (end < url.length) {
+    const c = url.charCodeAt(end);
+    if (c === 47 || c === 63) break; // '/' or '?'
+    end++;
+  }
+  return url.slice(1, end);
+}
+
+export function createFrontDoor(settings: FrontDoorSettings, app: RequestListener): FrontDoor {
+  const limit = settings.maxRequestBody ?? limits.maxRequestBody;
+  const door: FrontDoor = {
+    closing: false,
+    listener: (req, res) => {
+      const url = req.url ?? '/';
+      if (url.length > 1 && url.charCodeAt(0) === 47 && RESERVED_SEGMENTS.has(firstSegment(url))) {
+        if (door.closing) res.setHeader('connection', 'close');
+        app(req, res);
+        return;
+      }
+      void serveSqs(req, res, url);
+    },
+  };
+
+  const send = (res: ServerResponse, response: WireResponse): void => {
+    if (door.closing) response.headers.connection = 'close';
+    res.writeHead(response.status, response.headers);
+    res.end(response.body);
+  };
+
+  async function serveSqs(req: IncomingMessage, res: ServerResponse, url: string): Promise<void> {
+    const questionMark = url.indexOf('?');
+    const wire: { -readonly [K in keyof WireRequest]: WireRequest[K] } = {
+      method: req.method ?? 'GET',
+      path: questionMark < 0 ? url : url.slice(0, questionMark),
+      query: questionMark < 0 ? '' : url.slice(questionMark + 1),
+      headers: req.headers,
+      body: Buffer.alloc(0),
+    };
+    try {
+      wire.body = await readBody(req, limit);
+      const response = await dispatch(wire, new HttpCaller(baseUrl(req), res), settings);
+      if (settings.commit) await settings.commit();
+      send(res, response);
+    } catch (e) {
+      if (e instanceof DropConnection) {
+        res.destroy();
+        return;
+      }
+      if (e instanceof BodyTooLarge) {
+        const response = errorResponse(wire, errors.requestEntityTooLarge(limit), settings.engine.random.uuid());
+        response.headers.connection = 'close';
+        send(res, response);
+        return;
+      }
+      if (req.destroyed || res.destroyed) {
+        // The client went away while sending its body: nobody to answer, nothing failed here.
+        settings.log.debug(`Request abandoned by the client before its body was read (${(e as Error).message})`);
+        return;
+      }
+      settings.log.error('Request failed before dispatch', e);
+      if (!res.headersSent) send(res, errorResponse(wire, errors.internalFailure(), settings.engine.random.uuid()));
+    }
+  }
+
+  return door;
+}
