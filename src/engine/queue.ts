@@ -222,6 +222,14 @@ export class Queue implements MessageOwner {
     return [...this.age];
   }
 
+  /**
+   * Stored messages oldest first, without touching their visibility or receive count (peeks
+   * for the developer endpoints and the console). Stop iterating early to bound the work.
+   */
+  messagesOldestFirst(): IterableIterator<Message> {
+    return this.age[Symbol.iterator]();
+  }
+
   /** Every stored message, oldest first, as records. */
   *messageRecords(): IterableIterator<MessageRecord> {
     for (const m of this.age) yield messageRecord(m);
