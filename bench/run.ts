@@ -5,8 +5,10 @@
  * bounded concurrency) drives them over 127.0.0.1. Emulator and fauxqs passes alternate (A B A B).
  *   npm run bench [-- --quick] [-- --rounds 3]
  */
-import { spawn, type ChildProcess } from 'node:child_process';
-import { readFileSync, writeFileSync, mkdirSync } from 'node:fs';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -21,11 +23,23 @@ const TICK_US = 1e6 / 100; // CLK_TCK is 100 on Linux
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BODY = 'x'.repeat(100);
 
-interface Server { name: string; url: URL; proc: ChildProcess; pid: number }
+interface Server { name: string; url: URL; proc: ChildProcess; pid: number; startMs: number }
 
-async function startServer(name: string): Promise<Server> {
-  const script = name === 'emulator' ? ['dist/cli.js', '--port', '0', '--log-level', 'error']
+/** Data directories of the persistence variants, removed at exit. */
+const dataDirs: string[] = [];
+process.on('exit', () => { for (const d of dataDirs) rmSync(d, { recursive: true, force: true }); });
+const newDataDir = () => { const d = mkdtempSync(join(tmpdir(), 'sqs-bench-')); dataDirs.push(d); return d; };
+
+/**
+ * `emulator` (memory only), `emulator-snapshot` and `emulator-durable` (a fresh data
+ * directory unless `dataDir` is given), `fauxqs` or `floor`.
+ */
+async function startServer(name: string, dataDir?: string, extra: string[] = []): Promise<Server> {
+  const mode = /^emulator-(snapshot|durable)$/.exec(name)?.[1];
+  const script = name.startsWith('emulator')
+    ? ['dist/cli.js', '--port', '0', '--log-level', 'error', ...(mode ? ['--data-dir', dataDir ?? newDataDir(), '--persistence', mode] : []), ...extra]
     : [`bench/servers/${name}.mjs`];
+  const t0 = performance.now();
   const proc = spawn(process.execPath, script, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<URL>((resolve, reject) => {
     let out = '';
@@ -36,9 +50,9 @@ async function startServer(name: string): Promise<Server> {
     });
     proc.on('exit', (code) => reject(new Error(`${name} exited ${code}: ${out}`)));
   });
-  return { name, url, proc, pid: proc.pid! };
+  return { name, url, proc, pid: proc.pid!, startMs: performance.now() - t0 };
 }
-const stop = (s: Server) => new Promise<void>((r) => { s.proc.once('exit', () => r()); s.proc.kill('SIGKILL'); });
+const stop = (s: Server, signal: NodeJS.Signals = 'SIGKILL') => new Promise<void>((r) => { s.proc.once('exit', () => r()); s.proc.kill(signal); });
 
 const cpuTicks = (pid: number) => parseProcStatTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 const rssBytes = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
@@ -109,24 +123,24 @@ async function fill(s: Server, q: string, n: number) {
   await drive(16, Math.ceil(n / 10), 10 * 60_000, () => call(s, 'SendMessageBatch', body));
 }
 
-const N = QUICK ? { send: 3000, batch: 1500, drain: 10_000, poll: 50, fifo: 3000, queues: 300, backlog: 100_000, fauxBacklog: 100_000, backRecv: 500 }
-  : { send: 10_000, batch: 4000, drain: 30_000, poll: 200, fifo: 10_000, queues: 1000, backlog: 1_000_000, fauxBacklog: 200_000, backRecv: 2000 };
+const N = QUICK ? { persisted: 100_000, send: 3000, batch: 1500, drain: 10_000, poll: 50, fifo: 3000, queues: 300, backlog: 100_000, fauxBacklog: 100_000, backRecv: 500 }
+  : { persisted: 1_000_000, send: 10_000, batch: 4000, drain: 30_000, poll: 200, fifo: 10_000, queues: 1000, backlog: 1_000_000, fauxBacklog: 200_000, backRecv: 2000 };
 const TIME = QUICK ? 8000 : 20_000;
 const CONC = 12;
 
 type Scenario = { name: string; servers: string[]; run: (s: Server) => Promise<Result> };
 const scenarios: Scenario[] = [
-  { name: 'SendMessage', servers: ['emulator', 'fauxqs', 'floor'], run: async (s) => {
+  { name: 'SendMessage', servers: ['emulator', 'fauxqs', 'floor', 'emulator-snapshot', 'emulator-durable'], run: async (s) => {
     let q = ''; let body = Buffer.alloc(0);
     return measure(s, async () => { q = s.name === 'floor' ? 'q' : await createQueue(s); body = enc({ QueueUrl: q, MessageBody: BODY }); },
       async () => { const lat = await drive(CONC, N.send, TIME, () => call(s, 'SendMessage', body)); return { lat, messages: lat.length }; });
   } },
-  { name: 'SendMessageBatch x10', servers: ['emulator', 'fauxqs', 'floor'], run: async (s) => {
+  { name: 'SendMessageBatch x10', servers: ['emulator', 'fauxqs', 'floor', 'emulator-snapshot', 'emulator-durable'], run: async (s) => {
     let body = Buffer.alloc(0);
     return measure(s, async () => { body = batchOf(s.name === 'floor' ? 'q' : await createQueue(s), 10); },
       async () => { const lat = await drive(CONC, N.batch, TIME, () => call(s, 'SendMessageBatch', body)); return { lat, messages: lat.length * 10 }; });
   } },
-  { name: 'Receive+DeleteBatch drain', servers: ['emulator', 'fauxqs'], run: async (s) => {
+  { name: 'Receive+DeleteBatch drain', servers: ['emulator', 'fauxqs', 'emulator-durable'], run: async (s) => {
     let q = ''; let recv = Buffer.alloc(0); let got = 0;
     return measure(s, async () => { q = await createQueue(s); await fill(s, q, N.drain); recv = enc({ QueueUrl: q, MaxNumberOfMessages: 10, VisibilityTimeout: 60 }); },
       async () => {
@@ -197,6 +211,67 @@ const backlogScenario: Scenario = { name: 'Receive on deep backlog', servers: ['
   return { ...r, bytesPerMsg: Math.round((rss1 - rss0) / n), note: `${n} x ${BODY.length}-byte messages, bytes/msg is RSS growth incl. body` };
 } };
 
+/** Spawn to first answered SQS request (ListQueues), in ms. */
+async function firstAnswer(name: string, dataDir?: string, extra: string[] = []): Promise<{ s: Server; ms: number }> {
+  const t = performance.now();
+  const s = await startServer(name, dataDir, extra);
+  await call(s, 'ListQueues', '{}');
+  return { s, ms: +(performance.now() - t).toFixed(0) };
+}
+
+async function count(s: Server, q: string): Promise<number> {
+  const r = await call(s, 'GetQueueAttributes', JSON.stringify({ QueueUrl: q, AttributeNames: ['All'] }));
+  return ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed']
+    .reduce((sum, k) => sum + Number(r.Attributes[k]), 0);
+}
+
+/**
+ * Persistence at scale (issue 5): a durable fill of N messages, restart after a clean stop
+ * (snapshot) and after kill -9 (snapshot + journal), and the longest answer delay a probe
+ * sees while the snapshot mode writes snapshots of all of them.
+ */
+async function persistenceAtScale(): Promise<Record<string, unknown>> {
+  const n = N.persisted;
+  const dir = newDataDir();
+  let s = await startServer('emulator-durable', dir);
+  const q = await createQueue(s);
+  const t = performance.now();
+  await fill(s, q, n);
+  const fillSeconds = (performance.now() - t) / 1000;
+  await stop(s, 'SIGTERM');
+  let r = await firstAnswer('emulator-durable', dir);
+  const restartAfterStopMs = r.ms;
+  const afterStop = await count(r.s, q);
+  const extra = batchOf(q, 10);
+  await drive(CONC, 2000, 60_000, () => call(r.s, 'SendMessageBatch', extra)); // 20,000 more, in the journal only
+  await stop(r.s, 'SIGKILL');
+  r = await firstAnswer('emulator-durable', dir);
+  const restartAfterKillMs = r.ms;
+  const afterKill = await count(r.s, q);
+  await stop(r.s, 'SIGTERM');
+  // Snapshots of all of it every second while a probe asks one question at a time.
+  s = await startServer('emulator-snapshot', dir, ['--snapshot-interval', '1000']);
+  const probe = enc({ QueueUrl: q, AttributeNames: ['ApproximateNumberOfMessages'] });
+  const lat = await drive(1, Infinity, QUICK ? 5000 : 10_000, () => call(s, 'GetQueueAttributes', probe));
+  await stop(s, 'SIGTERM');
+  const out = {
+    messages: n, durableFillMsgsPerSec: Math.round(n / fillSeconds), restartAfterStopMs, restartAfterKillMs,
+    present: { afterStop, afterKill, expected: { afterStop: n, afterKill: n + 20_000 } },
+    snapshotProbe: { requests: lat.length, p50Ms: +percentile(lat, 50).toFixed(2), p99Ms: +percentile(lat, 99).toFixed(2), maxMs: +Math.max(...lat).toFixed(1) },
+  };
+  console.log(`Persistence at scale: ${JSON.stringify(out)}`);
+  return out;
+}
+
+/** Heap bytes per stored 100-byte message, in a process of its own with a forced GC (bench/heap.ts). */
+function heapPerMessage(): Record<string, number> {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/heap.ts', String(QUICK ? 100_000 : 500_000)], { cwd: root, encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bench/heap.ts failed: ${r.stderr}`);
+  const out = JSON.parse(r.stdout) as Record<string, number>;
+  console.log(`Heap per stored message: ${JSON.stringify(out)}`);
+  return out;
+}
+
 const fmt = (r: Result) => `${String(r.msgsPerSec).padStart(8)} msg/s  p50 ${r.p50.toFixed(2).padStart(6)} ms  p99 ${r.p99.toFixed(2).padStart(7)} ms  cpu ${r.cpuUsPerMsg.toFixed(1).padStart(7)} µs/msg  rss ${r.rssMB} MB${r.bytesPerMsg ? `  ${r.bytesPerMsg} B/msg` : ''}`;
 
 const results: Record<string, Record<string, Result[]>> = {};
@@ -237,10 +312,28 @@ for (const sc of Object.keys(results)) {
   console.log(`${sc.padEnd(28)} emulator ${e.cpuUsPerMsg} µs p50 ${e.p50} ms | fauxqs ${f.cpuUsPerMsg} µs p50 ${f.p50} ms | ratio ${row.cpuRatioVsFauxqs}×${row.cpuRatioVsFloor ? ` | vs floor ${row.cpuRatioVsFloor}×` : ''}`);
 }
 
+const want = (w: string) => !ONLY || ONLY.some((x) => w.includes(x));
+const startup = want('Startup') ? await (async () => {
+  const ms: number[] = [];
+  for (let i = 0; i < 5; i++) { const r = await firstAnswer('emulator'); ms.push(r.ms); await stop(r.s); }
+  console.log(`Startup to first answer (empty state, 5 runs): median ${median(ms)} ms, max ${Math.max(...ms)} ms`);
+  return { medianMs: median(ms), maxMs: Math.max(...ms), runs: ms };
+})() : undefined;
+const persistence = want('Persistence') ? await persistenceAtScale() : undefined;
+const heap = want('Heap') ? heapPerMessage() : undefined;
+for (const sc of ['SendMessage', 'SendMessageBatch x10']) {
+  const row = summary[sc];
+  if (row?.emulator && row['emulator-durable']) {
+    row.durableThroughputVsMemory = +(row['emulator-durable'].msgsPerSec / row.emulator.msgsPerSec).toFixed(2);
+    row.snapshotThroughputVsMemory = +(row['emulator-snapshot'].msgsPerSec / row.emulator.msgsPerSec).toFixed(2);
+    console.log(`${sc}: throughput with durable persistence ${row.durableThroughputVsMemory}× memory-only, snapshot ${row.snapshotThroughputVsMemory}×`);
+  }
+}
+
 const date = new Date().toISOString().slice(0, 10);
 mkdirSync(`${root}bench/results`, { recursive: true });
 const out = { date, quick: QUICK, rounds: ROUNDS, node: process.version, concurrency: CONC, bodyBytes: BODY.length, sizes: N,
-  persistence: 'not measured (in-memory only in this version)', summary, passes: results, seconds: Math.round((performance.now() - t0) / 1000) };
+  summary, startup, persistence, heap, passes: results, seconds: Math.round((performance.now() - t0) / 1000) };
 writeFileSync(`${root}bench/results/${date}.json`, JSON.stringify(out, null, 2) + '\n');
 writeFileSync(`${root}bench/results/${date}.svg`, svg(summary, date));
 console.log(`\nwrote bench/results/${date}.json and .svg (${out.seconds} s)`);

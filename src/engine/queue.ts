@@ -220,7 +220,10 @@ export class Queue implements MessageOwner {
 
   /** Every stored message, oldest first. */
   messageList(): Message[] {
-    return [...this.age];
+    const list = new Array<Message>(this.age.size);
+    let i = 0;
+    for (let m = this.age.head; m; m = m.ageNext) list[i++] = m;
+    return list;
   }
 
   /**

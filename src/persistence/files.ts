@@ -1,70 +1,77 @@
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 
-/** Writes a file so that a crash leaves either the old or the new content: temp file, fsync, rename, fsync dir. */
-export function writeAtomic(path: string, content: string): void {
-  const temp = `${path}.tmp-${process.pid}`;
-  const fd = openSync(temp, 'w');
-  try {
-    writeSync(fd, content);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(temp, path);
-  const dir = openSync(dirname(path), 'r');
-  try {
-    fsyncSync(dir);
-  } finally {
-    closeSync(dir);
-  }
-}
-
-/** Data whose JSON is produced piece by piece (see SlicedJson). */
-export interface SlicedJson {
-  readonly sliced: true;
-  /** Yields JSON text; awaiting between pieces lets requests run meanwhile. */
+/** A JSON-lines file produced piece by piece: each piece is one or more whole lines. */
+export interface JsonLines {
+  /** Yields text; awaiting between pieces lets requests run meanwhile. */
   pieces(): AsyncIterable<string>;
 }
 
-const isSliced = (data: unknown): data is SlicedJson => (data as SlicedJson | null)?.sliced === true;
+const CHUNK = 8 * 1024 * 1024;
 
 /**
- * lowdb adapter for the snapshot: atomic, fsynced writes (temp file, fsync, rename); a
- * corrupt file is an error naming it. Sliced data is written as it is produced, so a large
- * snapshot never holds the event loop for long.
+ * lowdb adapter for the snapshot, a JSON-lines file: one JSON value per line, so that neither
+ * writing nor reading ever holds the whole state as one string (a JS string cannot pass
+ * ~512 MiB; a snapshot may). Writes are atomic (temp file, fsync, rename, fsync of the
+ * directory) and asynchronous, so a large snapshot never holds the event loop for long.
+ * Reading yields the parsed lines; a line that is not JSON is an error naming the file and line.
  */
-export class AtomicJsonFile<T> implements Adapter<T> {
+export class JsonLinesFile implements Adapter<unknown[] | JsonLines | null> {
   constructor(readonly path: string) {}
 
-  async read(): Promise<T | null> {
-    let text: string;
+  async read(): Promise<unknown[] | null> {
+    let fd: number;
     try {
-      text = readFileSync(this.path, 'utf8');
+      fd = openSync(this.path, 'r');
     } catch (e) {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
+    const values: unknown[] = [];
+    const buffer = Buffer.allocUnsafe(CHUNK);
+    let rest = '';
+    let line = 0;
+    const parse = (text: string): void => {
+      line++;
+      try {
+        values.push(JSON.parse(text));
+      } catch (e) {
+        throw new Error(`snapshot ${this.path} is corrupt at line ${line}: ${(e as Error).message}`);
+      }
+    };
     try {
-      return JSON.parse(text) as T;
-    } catch (e) {
-      throw new Error(`snapshot ${this.path} is corrupt: ${(e as Error).message}`);
-    }
-  }
-
-  async write(data: T): Promise<void> {
-    if (!isSliced(data)) {
-      writeAtomic(this.path, JSON.stringify(data));
-      return;
-    }
-    const temp = `${this.path}.tmp-${process.pid}`;
-    const fd = openSync(temp, 'w');
-    try {
-      for await (const piece of data.pieces()) writeSync(fd, piece);
-      fsyncSync(fd);
+      for (;;) {
+        const n = readSync(fd, buffer, 0, CHUNK, null);
+        if (n === 0) break;
+        // Split on the last newline of the chunk: a multi-byte character never straddles it.
+        const last = buffer.lastIndexOf(10, n - 1);
+        if (last < 0) {
+          rest += buffer.toString('utf8', 0, n);
+          continue;
+        }
+        const lines = (rest + buffer.toString('utf8', 0, last)).split('\n');
+        rest = buffer.toString('utf8', last + 1, n);
+        for (const text of lines) parse(text);
+      }
     } finally {
       closeSync(fd);
+    }
+    if (rest !== '') parse(rest);
+    return values;
+  }
+
+  async write(data: unknown[] | JsonLines | null): Promise<void> {
+    if (data === null) throw new Error(`nothing to write to ${this.path}`);
+    const temp = `${this.path}.tmp-${process.pid}`;
+    const file = await open(temp, 'w');
+    try {
+      if (Array.isArray(data)) await file.write(data.map((v) => JSON.stringify(v)).join('\n') + '\n');
+      else for await (const piece of data.pieces()) await file.write(piece);
+      await file.sync();
+    } finally {
+      await file.close();
     }
     renameSync(temp, this.path);
     const dir = openSync(dirname(this.path), 'r');

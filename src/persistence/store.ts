@@ -6,11 +6,13 @@ import type { MessageData } from '../engine/message.js';
 import type { MoveTask, MoveTaskRecord } from '../engine/moveTasks.js';
 import { messageRecord, type ChangeSink, type MessageRecord, type Queue, type QueueRecord } from '../engine/queue.js';
 import type { Logger } from '../log.js';
-import { acquireLock, AtomicJsonFile, type SlicedJson } from './files.js';
+import { acquireLock, JsonLinesFile, type JsonLines } from './files.js';
 
 /**
  * Persistence of the whole engine state in a data directory:
- * - `snapshot.json` (lowdb, written atomically) holds the state up to a journal number;
+ * - `snapshot.jsonl` (lowdb with a JSON-lines adapter, written atomically) holds the state up
+ *   to a journal number: a header line, per queue a queue line followed by one line per
+ *   message, the move tasks, and an end line (a snapshot without it is truncated);
  * - `journal-<n>.jsonl` holds one line per group commit, each a list of changes;
  * - `LOCK` keeps a second emulator out.
  * In `durable` mode every response that reports success waits until its changes are
@@ -30,11 +32,50 @@ type Op =
   | { t: 'mt'; r: MoveTaskRecord };
 
 interface Snapshot {
-  version: 1;
   /** The first journal whose changes are not in `state`. */
   journal: number;
-  savedAt: number;
   state: EngineState;
+}
+
+const SNAPSHOT = 'snapshot.jsonl';
+/** The single-document snapshot of earlier versions: read once, replaced by the first new snapshot. */
+const LEGACY_SNAPSHOT = 'snapshot.json';
+const isObject = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
+
+/** Checks and assembles the lines of a snapshot; any surprise is an error naming the file. */
+function parseSnapshot(path: string, lines: unknown[]): Snapshot {
+  const corrupt = (why: string): never => {
+    throw new Error(`snapshot ${path} is corrupt: ${why}`);
+  };
+  const header = lines[0];
+  if (!isObject(header) || header.version !== 2 || typeof header.journal !== 'number') corrupt('line 1 is not a snapshot header');
+  if (!isObject(lines[lines.length - 1]) || (lines[lines.length - 1] as { end?: unknown }).end !== true) corrupt('it is truncated (no end line)');
+  const state: EngineState = { queues: [], moveTasks: [] };
+  let current: EngineState['queues'][number] | undefined;
+  for (let i = 1; i < lines.length - 1; i++) {
+    const line = lines[i];
+    if (isObject(line) && isObject(line.m) && current) current.messages.push(line.m as MessageRecord);
+    else if (isObject(line) && isObject(line.queue) && Array.isArray(line.deduplication)) {
+      current = { queue: line.queue as QueueRecord, deduplication: line.deduplication, messages: [] };
+      state.queues.push(current);
+    } else if (isObject(line) && Array.isArray(line.moveTasks)) state.moveTasks = line.moveTasks as MoveTaskRecord[];
+    else corrupt(`line ${i + 1} is not a queue, message or move-task line`);
+  }
+  return { journal: (header as { journal: number }).journal, state };
+}
+
+function readLegacySnapshot(path: string): Snapshot | undefined {
+  if (!existsSync(path)) return undefined;
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(readFileSync(path, 'utf8'));
+  } catch (e) {
+    throw new Error(`snapshot ${path} is corrupt: ${(e as Error).message}`);
+  }
+  if (!isObject(parsed) || parsed.version !== 1 || !isObject(parsed.state) || !Array.isArray(parsed.state.queues)) {
+    throw new Error(`snapshot ${path} is corrupt: unexpected structure`);
+  }
+  return { journal: parsed.journal as number, state: parsed.state as EngineState };
 }
 
 type Pending =
@@ -48,6 +89,7 @@ type Pending =
 
 const keyOf = (q: Queue): string => `${q.scope.region}/${q.scope.accountId}/${q.name}`;
 const JOURNAL = /^journal-(\d+)\.jsonl$/;
+/** The journal is folded into a new snapshot once it outgrows both this and the last snapshot. */
 const COMPACT_BYTES = 16 * 1024 * 1024;
 /** Messages serialised per event-loop turn while a snapshot is written. */
 const SLICE = 5_000;
@@ -111,6 +153,9 @@ export class Store implements ChangeSink {
   private closed = false;
   /** Snapshot writes run one after another. */
   private snapshotting: Promise<void> = Promise.resolve();
+  /** Size of the latest snapshot: compaction waits for a journal as large, so it stays linear. */
+  private snapshotBytes = 0;
+  private compacting = false;
 
   private constructor(
     private readonly dir: string,
@@ -119,7 +164,7 @@ export class Store implements ChangeSink {
     private readonly snapshotIntervalMs: number,
     private readonly log: Logger,
     private readonly unlock: () => void,
-    private readonly db: Low<Snapshot | null>,
+    private readonly db: Low<unknown[] | JsonLines | null>,
   ) {}
 
   /** Locks the directory, restores the state (snapshot, then journals) into `engine`, starts listening to it. */
@@ -131,12 +176,12 @@ export class Store implements ChangeSink {
     mkdirSync(dir, { recursive: true });
     const unlock = acquireLock(dir);
     try {
-      const db = new Low<Snapshot | null>(new AtomicJsonFile<Snapshot | null>(join(dir, 'snapshot.json')), null);
+      const path = join(dir, SNAPSHOT);
+      const db = new Low<unknown[] | JsonLines | null>(new JsonLinesFile(path), null);
       await db.read();
-      const snapshot = db.data;
-      if (snapshot && (snapshot.version !== 1 || !snapshot.state || !Array.isArray(snapshot.state.queues) || (snapshot.state.moveTasks !== undefined && !Array.isArray(snapshot.state.moveTasks)))) {
-        throw new Error(`snapshot ${join(dir, 'snapshot.json')} is corrupt: unexpected structure`);
-      }
+      const lines = db.data as unknown[] | null;
+      db.data = null;
+      const snapshot = lines ? parseSnapshot(path, lines) : readLegacySnapshot(join(dir, LEGACY_SNAPSHOT));
       const entries = new Map<string, Entry>();
       const moveTasks = new Map((snapshot?.state.moveTasks ?? []).map((r) => [r.taskId, r]));
       for (const q of snapshot?.state.queues ?? []) {
@@ -166,11 +211,20 @@ export class Store implements ChangeSink {
         moveTasks: [...moveTasks.values()],
       });
       const store = new Store(dir, engine, options.mode, options.snapshotIntervalMs, options.log, unlock, db);
+      store.snapshotBytes = existsSync(path) ? statSync(path).size : 0;
+      // New changes go to a new journal at once; the restored state is folded into a new
+      // snapshot in the background, so the port opens without waiting for it. Until that
+      // snapshot is written, the old one and the old journals still hold everything.
       const next = Math.max(first, ...journals, 0) + 1;
-      await store.writeSnapshot(next);
-      for (const n of journals) unlinkSync(join(dir, `journal-${n}.jsonl`));
       store.openJournal(next);
       engine.changes.sink = store;
+      void store.writeSnapshot(next).then(
+        () => {
+          for (const n of journals) unlinkSync(join(dir, `journal-${n}.jsonl`));
+          if (existsSync(join(dir, LEGACY_SNAPSHOT))) unlinkSync(join(dir, LEGACY_SNAPSHOT));
+        },
+        (e: unknown) => options.log.error('Could not write the snapshot after restoring', e),
+      );
       store.timer = setInterval(() => {
         if (store.mode === 'durable') void store.commit();
         else void store.snapshotNow();
@@ -288,7 +342,12 @@ export class Store implements ChangeSink {
     }
     for (const w of this.waiting.splice(0)) w();
     this.flushing = undefined;
-    if (this.journalBytes > COMPACT_BYTES) await this.compact();
+    if (this.journalBytes > Math.max(COMPACT_BYTES, this.snapshotBytes) && !this.compacting) {
+      this.compacting = true;
+      await this.compact().finally(() => {
+        this.compacting = false;
+      });
+    }
   }
 
   /** Folds the journal into a new snapshot: switch to a new journal, snapshot, drop the old one. */
@@ -316,26 +375,29 @@ export class Store implements ChangeSink {
     const write = async (): Promise<void> => {
       const parts = this.engine.exportParts();
       const moveTasks = this.engine.moveTasks.records();
-      const header = { version: 1, journal, savedAt: this.engine.clock.now() };
-      const sliced: SlicedJson = {
-        sliced: true,
+      const header = { version: 2, journal, savedAt: this.engine.clock.now() };
+      this.db.data = {
         async *pieces() {
-          yield JSON.stringify(header).slice(0, -1) + ',"state":{"queues":[';
-          for (const [i, part] of parts.entries()) {
-            yield (i > 0 ? ',' : '') + `{"queue":${JSON.stringify(part.queue)},"deduplication":${JSON.stringify(part.deduplication)},"messages":[`;
+          yield JSON.stringify(header) + '\n';
+          for (const part of parts) {
+            yield `{"queue":${JSON.stringify(part.queue)},"deduplication":${JSON.stringify(part.deduplication)}}\n`;
             for (let start = 0; start < part.messages.length; start += SLICE) {
-              const slice = part.messages.slice(start, start + SLICE).map((m) => JSON.stringify(messageRecord(m)));
-              yield (start > 0 ? ',' : '') + slice.join(',');
+              let text = '';
+              const end = Math.min(part.messages.length, start + SLICE);
+              for (let i = start; i < end; i++) text += `{"m":${JSON.stringify(messageRecord(part.messages[i]!))}}\n`;
+              yield text;
               await new Promise((r) => setImmediate(r));
             }
-            yield ']}';
           }
-          yield `],"moveTasks":${JSON.stringify(moveTasks)}}}`;
+          yield `{"moveTasks":${JSON.stringify(moveTasks)}}\n{"end":true}\n`;
         },
       };
-      this.db.data = sliced as unknown as Snapshot;
-      await this.db.write();
-      this.db.data = null;
+      try {
+        await this.db.write();
+      } finally {
+        this.db.data = null;
+      }
+      this.snapshotBytes = statSync(join(this.dir, SNAPSHOT)).size;
     };
     this.snapshotting = this.snapshotting.then(write, write);
     return this.snapshotting;

@@ -10,7 +10,9 @@ import {
 import { mkdtempSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock, startEmulator } from '../../src/index.js';
+import { Engine, ManualClock, startEmulator } from '../../src/index.js';
+import { messageRecord } from '../../src/engine/queue.js';
+import { md5Hex } from '../../src/engine/md5.js';
 import { jsonClient } from '../support/clients.js';
 
 const quiet = { port: 0, logLevel: 'silent' as const };
@@ -82,8 +84,34 @@ test('a torn last journal record is dropped; a corrupt record or snapshot stops 
   await expect(startEmulator({ ...quiet, dataDir })).rejects.toThrow(/journal .*journal-20\.jsonl is corrupt at line 1/);
 
   const other = tempDir();
-  writeFileSync(join(other, 'snapshot.json'), '{"version":1,"journal":');
-  await expect(startEmulator({ ...quiet, dataDir: other })).rejects.toThrow(/snapshot .*snapshot\.json is corrupt/);
+  writeFileSync(join(other, 'snapshot.jsonl'), '{"version":2,"journal":1,"savedAt":0}\n{"queue":{"na');
+  await expect(startEmulator({ ...quiet, dataDir: other })).rejects.toThrow(/snapshot .*snapshot\.jsonl is corrupt at line 2: /);
+  writeFileSync(join(other, 'snapshot.jsonl'), '{"version":2,"journal":1,"savedAt":0}\n{"moveTasks":[]}\n');
+  await expect(startEmulator({ ...quiet, dataDir: other })).rejects.toThrow(/snapshot .*snapshot\.jsonl is corrupt: it is truncated \(no end line\)/);
+  writeFileSync(join(other, 'snapshot.jsonl'), '{"version":2,"journal":1,"savedAt":0}\n{"colour":1}\n{"end":true}\n');
+  await expect(startEmulator({ ...quiet, dataDir: other })).rejects.toThrow(/snapshot .*snapshot\.jsonl is corrupt: line 2 is not a queue, message or move-task line/);
+  // Nothing was discarded: the refused snapshot is still there.
+  expect(readFileSync(join(other, 'snapshot.jsonl'), 'utf8')).toContain('colour');
+  const legacy = tempDir();
+  writeFileSync(join(legacy, 'snapshot.json'), '{"version":1,"journal":');
+  await expect(startEmulator({ ...quiet, dataDir: legacy })).rejects.toThrow(/snapshot .*snapshot\.json is corrupt/);
+});
+
+test('a snapshot of the earlier single-document format is read, then replaced by a JSON-lines snapshot', async () => {
+  const dataDir = tempDir();
+  const engine = new Engine({});
+  const queue = engine.createQueue({ region: 'us-east-1', accountId: '000000000000' }, { name: 'old', fifo: false, attributes: {}, tags: new Map() });
+  queue.send({ id: 'm-1', body: 'from before', md5OfBody: md5Hex('from before'), sentTimestamp: Date.now(), senderId: 'me' }, undefined);
+  const [part] = engine.exportParts();
+  const legacy = { version: 1, journal: 1, savedAt: 0, state: { queues: [{ queue: part!.queue, deduplication: [], messages: part!.messages.map(messageRecord) }] } };
+  writeFileSync(join(dataDir, 'snapshot.json'), JSON.stringify(legacy));
+  const server = await startEmulator({ ...quiet, dataDir });
+  const sqs = jsonClient(server.url);
+  const got = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: `${server.url}/000000000000/old` }))).Messages!;
+  expect(got.map((m) => m.Body)).toEqual(['from before']);
+  await server.stop();
+  expect(readdirSync(dataDir)).toContain('snapshot.jsonl');
+  expect(readdirSync(dataDir)).not.toContain('snapshot.json');
 });
 
 test('a second emulator cannot use a locked data directory', async () => {
@@ -118,8 +146,10 @@ test('a snapshot of many messages is written in slices and restored whole', asyn
     queue.send({ id: `id-${i}`, body: `b${i}`, md5OfBody: 'x', sentTimestamp: Date.now(), senderId: 'me' }, undefined);
   }
   await server.stop();
-  const snapshot = JSON.parse(readFileSync(join(dataDir, 'snapshot.json'), 'utf8'));
-  expect(snapshot.state.queues[0].messages).toHaveLength(23_456);
+  const lines = readFileSync(join(dataDir, 'snapshot.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
+  expect(lines.filter((l) => l.m)).toHaveLength(23_456);
+  expect(lines[0]).toMatchObject({ version: 2 });
+  expect(lines.at(-1)).toEqual({ end: true });
   server = await startEmulator({ ...quiet, dataDir });
   const restored = server.engine.getQueue({ region: 'us-east-1', accountId: '000000000000' }, 'big')!;
   expect(restored.approximateNumberOfMessages).toBe(23_456);
