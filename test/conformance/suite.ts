@@ -90,6 +90,11 @@ const byKey: Record<string, (v: any) => unknown> = {
   SenderId: (v) => fmt(typeof v === 'string' && v.length > 0, 'sender-id', v),
   TaskHandle: (v) => fmt(typeof v === 'string' && v.length > 0, 'task-handle', v),
   MD5OfBody: (v) => fmt(MD5.test(v), 'md5-hex', v),
+  // exact digests are picked explicitly by the cases that check them (F77, F88, F89, F90)
+  MD5OfMessageBody: (v) => fmt(MD5.test(v), 'md5-hex', v),
+  MD5OfMessageAttributes: (v) => fmt(MD5.test(v), 'md5-hex', v),
+  MD5OfMessageSystemAttributes: (v) => fmt(MD5.test(v), 'md5-hex', v),
+  deadLetterTargetArn: maskArn,
   Id: (v) => (UUID.test(v) ? '<uuid>' : v),
 };
 

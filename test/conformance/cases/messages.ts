@@ -10,7 +10,11 @@ const peek = async (x: Ctx, url: string, params: Record<string, unknown> = {}) =
   check(m, 'message not received');
   return m;
 };
-const attrsOf = (m: any) => ({ names: members(m.MessageAttributes), MD5OfMessageAttributes: m.MD5OfMessageAttributes });
+/** Names, and the digest where aws-behaviours.md records its value (else only its format). */
+const attrsOf = (m: any, exactDigest = true) => ({
+  names: members(m.MessageAttributes),
+  MD5OfMessageAttributes: exactDigest ? m.MD5OfMessageAttributes : mask(m.MD5OfMessageAttributes, 'MD5OfMessageAttributes'),
+});
 
 export const messageCases: Case[] = [
   {
@@ -166,9 +170,11 @@ export const messageCases: Case[] = [
     facts: ['F84', 'F85', 'F86'],
     run: async (x) => {
       const url = await x.queue('attrname');
-      const verdict = async (MessageAttributes: Record<string, unknown>) => {
+      // F84 records that the message contains "Invalid"; F85 only that it is an error
+      const verdict = async (MessageAttributes: Record<string, unknown>, checkMessage = true) => {
         const r = await send(x, url, { MessageBody: 'x', MessageAttributes });
-        return r.status === 200 ? 'accepted' : `rejected${/invalid/i.test(r.message ?? '') ? ' (message mentions Invalid)' : ''}`;
+        if (r.status === 200) return 'accepted';
+        return checkMessage ? `rejected, message ${/invalid/i.test(r.message ?? '') ? 'contains' : 'lacks'} "Invalid"` : 'rejected';
       };
       const names = ['aWs.x', 'AMAZON.x', '.x', 'a!b', 'a"b', 'a§b', 'a(b', 'a?b', 'n'.repeat(257), 'name.'];
       const F84: Record<string, string> = {};
@@ -176,8 +182,8 @@ export const messageCases: Case[] = [
       return {
         F84,
         F85: {
-          Invalid: await verdict({ a: { DataType: 'Invalid', StringValue: 'v' } }),
-          'Number.+256': await verdict({ a: { DataType: `Number.${'x'.repeat(256)}`, StringValue: '1' } }),
+          Invalid: await verdict({ a: { DataType: 'Invalid', StringValue: 'v' } }, false),
+          'Number.+256': await verdict({ a: { DataType: `Number.${'x'.repeat(256)}`, StringValue: '1' } }, false),
         },
         F86: await verdict({ 'attr.1øßä': s('v') }),
       };
@@ -258,7 +264,7 @@ export const messageCases: Case[] = [
         '..foo': ['..foo'],
       };
       const out: Record<string, unknown> = {};
-      for (const [label, MessageAttributeNames] of Object.entries(filters)) out[label] = attrsOf(await peek(x, url, { MessageAttributeNames }));
+      for (const [label, MessageAttributeNames] of Object.entries(filters)) out[label] = attrsOf(await peek(x, url, { MessageAttributeNames }), label !== 'Hel.*');
       return out;
     },
   },
