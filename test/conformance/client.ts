@@ -80,6 +80,9 @@ export function defaultRegion(): string {
   return process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION ?? 'us-east-1';
 }
 
+/** Requests sent by every client of this process (SDK calls and raw requests): the report's cost line. */
+export const requests = { count: 0 };
+
 export function makeClient(spec: ClientSpec): ConformanceClient {
   const region = spec.region ?? (spec.target === 'aws' ? defaultRegion() : 'us-east-1');
   let sdk: SQSClient;
@@ -97,6 +100,7 @@ export function makeClient(spec: ClientSpec): ConformanceClient {
   }
   const sign = signer(creds, region);
   const raw = async (method: 'GET' | 'POST', path: string, headers: Record<string, string>, body: string): Promise<RawResponse> => {
+    requests.count++;
     const url = baseUrl + path + (method === 'GET' && body ? `?${body}` : '');
     const res = await signedFetch({ method, url, headers, body: method === 'POST' ? body : undefined }, sign);
     const text = await res.text();
@@ -121,6 +125,7 @@ export function makeClient(spec: ClientSpec): ConformanceClient {
     async send(action, params = {}) {
       const Ctor = (sqs as any)[`${action}Command`];
       if (!Ctor) throw new Error(`unknown action ${action}`);
+      requests.count++;
       try {
         const out: any = await sdk.send(new Ctor(params));
         const { $metadata, ...output } = out;

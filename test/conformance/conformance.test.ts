@@ -8,13 +8,17 @@
  */
 import { writeFileSync } from 'node:fs';
 import { ManualClock, startEmulator, type RunningEmulator } from '../../src/index.js';
-import { cases } from './cases/index.js';
-import type { Protocol, Target } from './client.js';
+import { cases as allCases } from './cases/index.js';
+import { requests, type Protocol, type Target } from './client.js';
 import { knownDifference } from './known-differences.js';
 import { readRecording, reportMarkdown, runCases, Tracker, writeRecordings, type Binding, type CaseResult, type Recording, type Verdict } from './suite.js';
 
 const target: Target = process.env.SQS_CONFORMANCE_TARGET === 'aws' ? 'aws' : process.env.SQS_CONFORMANCE_ENDPOINT ? 'endpoint' : 'emulator';
 const protocols: Protocol[] = ['json', 'query'];
+// --only PATTERN (SQS_CONFORMANCE_ONLY): run only the cases whose test name matches
+const only = process.env.SQS_CONFORMANCE_ONLY ? new RegExp(process.env.SQS_CONFORMANCE_ONLY, 'i') : undefined;
+const testName = (k: (typeof allCases)[number]) => `${k.action} ${k.id} [${k.facts.join(',')}]`;
+const cases = only ? allCases.filter((k) => only.test(testName(k))) : allCases;
 const tracker = new Tracker();
 const emulators: RunningEmulator[] = [];
 const recordings = new Map<string, Recording | undefined>(cases.map((k) => [k.id, readRecording(k.id)]));
@@ -44,7 +48,7 @@ afterAll(async () => {
   tracker.destroy();
   await Promise.all(emulators.map((e) => e.stop()));
   if (process.env.SQS_CONFORMANCE_REPORT) {
-    const md = reportMarkdown(target, verdicts);
+    const md = reportMarkdown(target, verdicts, requests.count);
     const file = process.env.SQS_CONFORMANCE_REPORT === '1' ? new URL('./report.md', import.meta.url) : process.env.SQS_CONFORMANCE_REPORT;
     writeFileSync(file, md);
     console.log(md);
@@ -53,10 +57,10 @@ afterAll(async () => {
 
 describe.each(protocols)(`conformance %s (${target})`, (protocol) => {
   for (const k of cases) {
-    test(`${k.action} ${k.id} [${k.facts.join(',')}]`, () => {
+    test(testName(k), () => {
       const r = results.get(`${k.id}|${protocol}`);
       const tally = (verdict: Verdict, reason?: string): void => {
-        verdicts.push({ action: k.action, protocol, verdict, case: k.id, reason });
+        for (const action of [k.action, ...(k.also ?? [])]) verdicts.push({ action, protocol, verdict, case: k.id, reason });
       };
       if (!r) throw new Error('the case did not run (see beforeAll)');
       if (r.outcome === 'n/a') return tally('n/a');

@@ -49,9 +49,8 @@ test('all 23 actions have a case', () => {
     'ListMessageMoveTasks', 'ListQueueTags', 'ListQueues', 'PurgeQueue', 'ReceiveMessage', 'RemovePermission',
     'SendMessage', 'SendMessageBatch', 'SetQueueAttributes', 'StartMessageMoveTask', 'TagQueue', 'UntagQueue',
   ];
-  // an action counts when a case is about it or calls it
-  const source = readdirSync(new URL('./cases/', import.meta.url)).map((f) => readFileSync(new URL(`./cases/${f}`, import.meta.url), 'utf8')).join('\n');
-  const exercised = actions.filter((a) => cases.some((k) => k.action === a) || source.includes(`'${a}'`));
+  // an action counts when a case is about it (its report row): `action` or `also`
+  const exercised = actions.filter((a) => cases.some((k) => k.action === a || k.also?.includes(a)));
   expect(exercised).toEqual(actions);
   expect(actions).toHaveLength(23);
 });

@@ -40,9 +40,13 @@ for (let i = 0; i < args.length; i++) {
       env.SQS_CONFORMANCE_TARGET = t;
       break;
     }
-    case '--only':
-      jestArgs.push('-t', value());
+    case '--only': {
+      // filters jest's test names and, through the variable, which cases the suite runs at all
+      const pattern = value();
+      env.SQS_CONFORMANCE_ONLY = pattern;
+      jestArgs.push('-t', pattern);
       break;
+    }
     case '--help':
     case '-h':
       usage();

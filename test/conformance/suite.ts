@@ -38,6 +38,8 @@ export interface Case {
   id: string;
   /** The action the case is about (report row). */
   action: string;
+  /** Other actions the case checks (the report counts the case under them too). */
+  also?: string[];
   /** aws-behaviours.md fact ids the case checks. */
   facts: string[];
   /** Default: both protocols. */
@@ -295,7 +297,7 @@ export async function runCases(
           } else await new Promise((r) => setTimeout(r, ms));
         },
         eventually(fn, boundMs = 10_000) {
-          return eventually(fn, aws ? Math.max(boundMs, 70_000) : boundMs);
+          return eventually(fn, aws ? Math.max(boundMs, 70_000) : boundMs, aws ? 1000 : 100);
         },
         inRegion(region) {
           return clientFor(protocol, manual, region);
@@ -383,7 +385,11 @@ export function writeRecordings(results: CaseResult[], target: Target): string[]
 
 export type Verdict = 'passed' | 'failed' | 'known-different' | 'n/a';
 
-export function reportMarkdown(target: string, rows: { action: string; protocol: Protocol; verdict: Verdict; case: string; reason?: string }[]): string {
+export function reportMarkdown(
+  target: string,
+  rows: { action: string; protocol: Protocol; verdict: Verdict; case: string; reason?: string }[],
+  requestCount?: number,
+): string {
   const table = new Map<string, Record<Verdict, number>>();
   for (const r of rows) {
     const key = `${r.action}|${r.protocol}`;
@@ -406,6 +412,7 @@ export function reportMarkdown(target: string, rows: { action: string; protocol:
     for (const v of Object.keys(total) as Verdict[]) total[v] += t[v];
   }
   lines.push(`| **all** | | **${total.passed}** | **${total.failed}** | **${total['known-different']}** | **${total['n/a']}** |`);
+  if (requestCount !== undefined) lines.push('', `Requests sent by the run, cleanup included: ${requestCount}.`);
   const notable = rows.filter((r) => r.verdict === 'failed' || r.verdict === 'known-different');
   if (notable.length) {
     lines.push('', '| Case | Protocol | Verdict | Reason |', '|---|---|---|---|');

