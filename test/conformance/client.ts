@@ -63,8 +63,9 @@ export interface ClientSpec {
   region?: string;
 }
 
-function awsSdk(protocol: Protocol, region: string): SQSClient {
-  const base = { region, maxAttempts: 3 };
+/** The SDK client of the AWS target (default credential chain unless `extra` says otherwise). */
+export function awsSdk(protocol: Protocol, region: string, extra: Record<string, unknown> = {}): SQSClient {
+  const base = { region, maxAttempts: 3, ...extra };
   if (protocol === 'json') return new SQSClient(base);
   return new SQSClient({
     ...base,

@@ -28,3 +28,40 @@ test('a signed SQS request carries the region and service in its credential scop
   );
   expect(headers.authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/20150830\/eu-west-1\/sqs\/aws4_request, SignedHeaders=content-type;host;x-amz-date, Signature=[0-9a-f]{64}$/);
 });
+
+test("the AWS target's query client signs exactly as the vector-checked signer does", async () => {
+  const { awsSdk } = await import('./client.js');
+  const { ListQueuesCommand, SendMessageCommand } = await import('@aws-sdk/client-sqs');
+  const captured: any[] = [];
+  const xmlReply = (action: string) =>
+    `<${action}Response xmlns="http://queue.amazonaws.com/doc/2012-11-05/"><${action}Result/><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></${action}Response>`;
+  const sdk = awsSdk('query', 'eu-west-1', {
+    credentials,
+    md5: false,
+    requestHandler: {
+      handle: async (request: any) => {
+        captured.push(request);
+        const action = new URLSearchParams(String(request.body)).get('Action')!;
+        return { response: { statusCode: 200, headers: { 'content-type': 'text/xml' }, body: Buffer.from(xmlReply(action)) } };
+      },
+    },
+  });
+  await sdk.send(new ListQueuesCommand({ QueueNamePrefix: 'conf' }));
+  await sdk.send(new SendMessageCommand({ QueueUrl: 'https://sqs.eu-west-1.amazonaws.com/123456789012/q', MessageBody: 'hello "world"\r\n' })).catch(() => undefined);
+  sdk.destroy();
+  expect(captured).toHaveLength(2);
+  for (const req of captured) {
+    const authorization = req.headers.authorization as string;
+    expect(authorization).toMatch(/^AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE\/\d{8}\/eu-west-1\/sqs\/aws4_request, /);
+    const amzDate = req.headers['x-amz-date'] as string;
+    const date = new Date(amzDate.replace(/^(\d{4})(\d\d)(\d\d)T(\d\d)(\d\d)(\d\d)Z$/, '$1-$2-$3T$4:$5:$6Z'));
+    const headers = Object.fromEntries(Object.entries(req.headers as Record<string, string>).filter(([k]) => k !== 'authorization'));
+    const query = new URLSearchParams(req.query ?? {}).toString();
+    const resigned = await signRequest(
+      { method: req.method, url: `${req.protocol}//${req.hostname}${req.port ? `:${req.port}` : ''}${req.path}${query ? `?${query}` : ''}`, headers, body: req.body },
+      signer(credentials, 'eu-west-1'),
+      date,
+    );
+    expect(resigned.authorization).toBe(authorization);
+  }
+});
