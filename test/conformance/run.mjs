@@ -56,6 +56,11 @@ for (let i = 0; i < args.length; i++) {
       usage();
   }
 }
+if (env.SQS_CONFORMANCE_RECORD && env.SQS_CONFORMANCE_TARGET !== 'aws') {
+  // recordings are what real SQS said; an emulator run compares against them, never writes them
+  console.error('--record needs --target aws');
+  process.exit(2);
+}
 if (env.SQS_CONFORMANCE_TARGET === 'aws' && env.SQS_CONFORMANCE_ENDPOINT) {
   console.error('--target aws and --endpoint exclude each other');
   process.exit(2);

@@ -28,6 +28,9 @@ test('unknown flags are refused before jest sees them', async () => {
   expect(r.code).toBe(2);
   expect(r.out).toMatch(/unknown flag --bogus[\s\S]*usage: npm run conformance/);
   expect((await run(['--target', 'mars'])).code).toBe(2);
+  const record = await run(['--record']);
+  expect(record.code).toBe(2);
+  expect(record.out).toMatch(/--record needs --target aws/);
 });
 
 test('--endpoint URL --report FILE runs the suite against another endpoint and writes the report', async () => {
