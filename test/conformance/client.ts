@@ -91,7 +91,8 @@ export function makeClient(spec: ClientSpec): ConformanceClient {
   let creds: Credentials | (() => Promise<Credentials>);
   if (spec.target === 'aws') {
     sdk = awsSdk(spec.protocol, region);
-    baseUrl = `https://sqs.${region}.amazonaws.com`;
+    // the SDK honours AWS_ENDPOINT_URL_SQS / AWS_ENDPOINT_URL; raw requests follow it too
+    baseUrl = (process.env.AWS_ENDPOINT_URL_SQS || process.env.AWS_ENDPOINT_URL || `https://sqs.${region}.amazonaws.com`).replace(/\/$/, '');
     creds = async () => (await (sdk.config.credentials as any)()) as Credentials;
   } else {
     if (!spec.url) throw new Error(`${spec.target} target needs a URL`);

@@ -8,6 +8,8 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../src/index.js';
+import { makeClient } from './client.js';
+import { listAll } from './suite.js';
 
 const root = new URL('../..', import.meta.url);
 const clean = (env: NodeJS.ProcessEnv) => Object.fromEntries(Object.entries(env).filter(([k]) => !k.startsWith('SQS_CONFORMANCE_')));
@@ -51,3 +53,41 @@ test('--endpoint URL --report FILE runs the suite against another endpoint and w
     await second.stop();
   }
 }, 90_000);
+
+test('--target aws runs the AWS mode (credential chain, region, both protocols, cleanup) against an endpoint given by AWS_ENDPOINT_URL_SQS', async () => {
+  const stand = await startEmulator({ port: 0, logLevel: 'silent', strict: true });
+  const dir = mkdtempSync(join(tmpdir(), 'conformance-'));
+  try {
+    const report = join(dir, 'report.md');
+    const only = 'getQueueUrl-missing|sendMessage-md5|json-error-envelopes|query-error-envelope|request-to-queue-url-path|createQueue-same-name-two-regions';
+    const r = await run(['--target', 'aws', '--report', report, '--only', only], {
+      AWS_ENDPOINT_URL_SQS: stand.url,
+      AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
+      AWS_SECRET_ACCESS_KEY: 'test',
+      AWS_REGION: 'eu-west-1',
+      AWS_CONFIG_FILE: '/dev/null',
+      AWS_SHARED_CREDENTIALS_FILE: '/dev/null',
+      AWS_PROFILE: '',
+    });
+    const md = readFileSync(report, 'utf8');
+    expect(md).toMatch(/^# Conformance report \(target: aws\)/);
+    // the emulator's F30 known difference is listed for the emulator target only: here it fails
+    expect(md).toMatch(/\| createQueue-same-name-two-regions \| json \| failed \|/);
+    expect(md).toMatch(/\| GetQueueUrl \| json \| 2 \| 0 \| 0 \| 1 \|/);
+    expect(md).toMatch(/\| GetQueueUrl \| query \| 2 \| 0 \| 0 \| 1 \|/);
+    expect(md).toMatch(/\| SendMessage \| query \| 2 \| 0 \| 0 \| 0 \|/);
+    expect(r.code).toBe(1);
+    // queues were created in the credential-chain region and in the second region, and all deleted
+    for (const region of ['eu-west-1', 'us-west-2']) {
+      const c = makeClient({ target: 'endpoint', protocol: 'json', url: stand.url, region });
+      try {
+        expect(await listAll(c, '')).toEqual([]);
+      } finally {
+        c.destroy();
+      }
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+    await stand.stop();
+  }
+}, 120_000);

@@ -1,5 +1,5 @@
 /** K. Purge, retention, tags, permissions. */
-import { check, e, mask, members, type Case } from '../suite.js';
+import { check, e, members, type Case } from '../suite.js';
 
 export const miscCases: Case[] = [
   {
@@ -121,4 +121,3 @@ export const miscCases: Case[] = [
     },
   },
 ];
-void mask;

@@ -1,5 +1,5 @@
 /** A. Error envelopes and protocol mechanics; L. query on queue URLs. */
-import { check, e, members, type Case } from '../suite.js';
+import { e, members, type Case } from '../suite.js';
 
 export const protocolCases: Case[] = [
   {
@@ -130,7 +130,6 @@ export const protocolCases: Case[] = [
           ? await x.c.rawQuery({ Action: 'SendMessage', Version: '2012-11-05', MessageBody: 'by-path' }, { path })
           : await x.c.rawJson('SendMessage', { QueueUrl: url, MessageBody: 'by-path' }, { path });
       const got = await x.receive(url);
-      check(r.status === 200 || r.status >= 400, 'status');
       return { status: r.status, received: got.map((m) => m.Body) };
     },
   },
