@@ -37,9 +37,11 @@ beforeAll(async () => {
     binding = { target, url: main.url, manual: { url: manual.url, advance: (ms) => clock.advance(ms) } };
   } else binding = { target, url: process.env.SQS_CONFORMANCE_ENDPOINT };
   for (const r of await runCases(cases, binding, tracker, { protocols })) results.set(`${r.case.id}|${r.protocol}`, r);
-  if (process.env.SQS_CONFORMANCE_RECORD) {
-    const written = writeRecordings([...results.values()], target);
-    console.log(`recorded ${written.length} cases to fixtures/recordings (source: ${target})`);
+  const record = process.env.SQS_CONFORMANCE_RECORD;
+  if (record) {
+    const dir = record === '1' ? undefined : record;
+    const written = writeRecordings([...results.values()], target, dir);
+    console.log(`recorded ${written.length} cases to ${dir ?? 'fixtures/recordings'} (source: ${target})`);
   }
 }, target === 'aws' ? 900_000 : 120_000);
 

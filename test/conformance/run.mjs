@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 /**
- * `npm run conformance -- [--report [file.md]] [--record] [--endpoint URL] [--target aws|emulator]
+ * `npm run conformance -- [--report [file.md]] [--record [dir]] [--endpoint URL] [--target aws|emulator]
  *                        [--only <name pattern>]`
  *
  * Maps the flags to the SQS_CONFORMANCE_* environment variables read by the suite and runs jest
@@ -15,7 +15,7 @@ const env = { ...process.env };
 const jestArgs = [];
 const args = process.argv.slice(2);
 const usage = () => {
-  console.error('usage: npm run conformance -- [--report [file.md]] [--record] [--endpoint URL] [--target aws|emulator] [--only PATTERN]');
+  console.error('usage: npm run conformance -- [--report [file.md]] [--record [dir]] [--endpoint URL] [--target aws|emulator] [--only PATTERN]');
   process.exit(2);
 };
 for (let i = 0; i < args.length; i++) {
@@ -28,9 +28,12 @@ for (let i = 0; i < args.length; i++) {
       env.SQS_CONFORMANCE_REPORT = next ? resolve(next) : '1';
       break;
     }
-    case '--record':
-      env.SQS_CONFORMANCE_RECORD = '1';
+    case '--record': {
+      // optional directory; default fixtures/recordings
+      const next = inline ?? (args[i + 1] && !args[i + 1].startsWith('--') ? args[++i] : undefined);
+      env.SQS_CONFORMANCE_RECORD = next ? resolve(next) : '1';
       break;
+    }
     case '--endpoint':
       env.SQS_CONFORMANCE_ENDPOINT = value();
       break;

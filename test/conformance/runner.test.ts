@@ -4,7 +4,7 @@
  * --report to a file; --only keeps the nested run to one case (and keeps it from recursing).
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../src/index.js';
@@ -60,7 +60,8 @@ test('--target aws runs the AWS mode (credential chain, region, both protocols, 
   try {
     const report = join(dir, 'report.md');
     const only = 'getQueueUrl-missing|sendMessage-md5|json-error-envelopes|query-error-envelope|request-to-queue-url-path|createQueue-same-name-two-regions';
-    const r = await run(['--target', 'aws', '--report', report, '--only', only], {
+    const recorded = join(dir, 'recordings');
+    const r = await run(['--target', 'aws', '--report', report, '--record', recorded, '--only', only], {
       AWS_ENDPOINT_URL_SQS: stand.url,
       AWS_ACCESS_KEY_ID: 'AKIDEXAMPLE',
       AWS_SECRET_ACCESS_KEY: 'test',
@@ -77,6 +78,11 @@ test('--target aws runs the AWS mode (credential chain, region, both protocols, 
     expect(md).toMatch(/\| GetQueueUrl \| query \| 2 \| 0 \| 0 \| 1 \|/);
     expect(md).toMatch(/\| SendMessage \| query \| 2 \| 0 \| 0 \| 0 \|/);
     expect(r.code).toBe(1);
+    // --record wrote each case's normalised observations, marked as recorded from "aws"
+    const rec = JSON.parse(readFileSync(join(recorded, 'getQueueUrl-missing.json'), 'utf8'));
+    expect(rec.source).toBe('aws');
+    expect(rec.responses).toEqual(JSON.parse(readFileSync(new URL('../../fixtures/recordings/getQueueUrl-missing.json', import.meta.url), 'utf8')).responses);
+    expect(readdirSync(recorded).sort()).toEqual(only.split('|').map((id) => `${id}.json`).sort());
     // queues were created in the credential-chain region and in the second region, and all deleted
     for (const region of ['eu-west-1', 'us-west-2']) {
       const c = makeClient({ target: 'endpoint', protocol: 'json', url: stand.url, region });

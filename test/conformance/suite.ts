@@ -4,6 +4,7 @@
  * fixtures/recordings/<case>.json. Used by conformance.test.ts and cleanup.test.ts.
  */
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { eventually, makeClient, runPrefix, type ConformanceClient, type Protocol, type Response, type Target } from './client.js';
 
 export const recordingsDir = new URL('../../fixtures/recordings/', import.meta.url);
@@ -358,8 +359,9 @@ export function readRecording(id: string): Recording | undefined {
 }
 
 /** `--record`: writes the run's observations, marking the source (aws when run against AWS). */
-export function writeRecordings(results: CaseResult[], target: Target): string[] {
-  mkdirSync(recordingsDir, { recursive: true });
+export function writeRecordings(results: CaseResult[], target: Target, dir: URL | string = recordingsDir): string[] {
+  const base = typeof dir === 'string' ? pathToFileURL(dir.endsWith('/') ? dir : `${dir}/`) : dir;
+  mkdirSync(base, { recursive: true });
   const byCase = new Map<string, CaseResult[]>();
   for (const r of results) if (r.outcome === 'ran') byCase.set(r.case.id, [...(byCase.get(r.case.id) ?? []), r]);
   const written: string[] = [];
@@ -374,7 +376,7 @@ export function writeRecordings(results: CaseResult[], target: Target): string[]
       responses: {},
     };
     for (const r of rs) rec.responses[r.protocol] = r.observation;
-    writeFileSync(new URL(`${id}.json`, recordingsDir), JSON.stringify(rec, null, 2) + '\n');
+    writeFileSync(new URL(`${id}.json`, base), JSON.stringify(rec, null, 2) + '\n');
     written.push(id);
   }
   return written;
