@@ -1,119 +1,100 @@
 /**
- * Conformance suite (issue 6), first version: cases written once, run per protocol against the
- * emulator (default), AWS (SQS_CONFORMANCE_TARGET=aws) or SQS_CONFORMANCE_ENDPOINT=<url>.
- * Each case's normalised response is compared with fixtures/recordings/<case>.json.
+ * The conformance suite (issue 6): every case of ./cases run per protocol against the target —
+ * the emulator in-process (default), real AWS (SQS_CONFORMANCE_TARGET=aws) or any endpoint
+ * (SQS_CONFORMANCE_ENDPOINT=<url>) — and each case's normalised observation compared with
+ * fixtures/recordings/<case>.json. SQS_CONFORMANCE_RECORD=1 writes the observations as the new
+ * recordings; SQS_CONFORMANCE_REPORT=1|<file.md> prints and writes the report.
+ * Run it with `npm run conformance -- [--report] [--record] [--endpoint URL] [--target aws]`.
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { emulator } from '../support/clients.js';
-import { awsClient, endpointClient, runPrefix, type ConformanceClient, type Protocol } from './client.js';
-import { knownDifferences } from './known-differences.js';
+import { writeFileSync } from 'node:fs';
+import { ManualClock, startEmulator, type RunningEmulator } from '../../src/index.js';
+import { cases as allCases } from './cases/index.js';
+import { requests, type Protocol, type Target } from './client.js';
+import { knownDifference } from './known-differences.js';
+import { readRecording, reportMarkdown, runCases, Tracker, writeRecordings, type Binding, type CaseResult, type Recording, type Verdict } from './suite.js';
 
-const recordings = new URL('../../fixtures/recordings/', import.meta.url);
-const target = process.env.SQS_CONFORMANCE_TARGET === 'aws' ? 'aws' : process.env.SQS_CONFORMANCE_ENDPOINT ? 'endpoint' : 'emulator';
+const target: Target = process.env.SQS_CONFORMANCE_TARGET === 'aws' ? 'aws' : process.env.SQS_CONFORMANCE_ENDPOINT ? 'endpoint' : 'emulator';
+const protocols: Protocol[] = ['json', 'query'];
+// --only PATTERN (SQS_CONFORMANCE_ONLY): run only the cases whose test name matches
+const only = process.env.SQS_CONFORMANCE_ONLY ? new RegExp(process.env.SQS_CONFORMANCE_ONLY, 'i') : undefined;
+const testName = (k: (typeof allCases)[number]) => `${k.action} ${k.id} [${k.facts.join(',')}]`;
+const cases = only ? allCases.filter((k) => only.test(testName(k))) : allCases;
+const tracker = new Tracker();
+const emulators: RunningEmulator[] = [];
+const recordings = new Map<string, Recording | undefined>(cases.map((k) => [k.id, readRecording(k.id)]));
+const results = new Map<string, CaseResult>();
+const verdicts: { action: string; protocol: Protocol; verdict: Verdict; case: string; reason?: string }[] = [];
+let cleaned: string[] | undefined;
 
-interface Case {
-  id: string;
-  action: string;
-  facts: string[];
-  run(c: ConformanceClient, q: (name: string, attrs?: Record<string, string>) => Promise<string>): Promise<any>;
-}
-
-const cases: Case[] = [
-  { id: 'getQueueUrl-missing', action: 'GetQueueUrl', facts: ['F1', 'F2', 'F5', 'F9'],
-    run: (c) => c.send('GetQueueUrl', { QueueName: `${runPrefix}-never-created` }) },
-  { id: 'createQueue-standard-fifoqueue-false', action: 'CreateQueue', facts: ['F24'],
-    run: (c) => c.send('CreateQueue', { QueueName: `${runPrefix}-ff`, Attributes: { FifoQueue: 'false' } }) },
-  { id: 'createQueue-different-attribute', action: 'CreateQueue', facts: ['F20'],
-    run: async (c, q) => { const name = `${runPrefix}-${c.protocol}-diff`; await q(name, { DelaySeconds: '1' });
-      return c.send('CreateQueue', { QueueName: name, Attributes: { DelaySeconds: '2' } }); } },
-  { id: 'getQueueAttributes-unknown', action: 'GetQueueAttributes', facts: ['F44'],
-    run: async (c, q) => c.send('GetQueueAttributes', { QueueUrl: await q(`${runPrefix}-${c.protocol}-ga`), AttributeNames: ['Foobar'] }) },
-  { id: 'sendMessage-empty-body', action: 'SendMessage', facts: ['F72'],
-    run: async (c, q) => c.send('SendMessage', { QueueUrl: await q(`${runPrefix}-${c.protocol}-sm`), MessageBody: '' }) },
-  { id: 'receiveMessage-max-11', action: 'ReceiveMessage', facts: ['F99'],
-    run: async (c, q) => c.send('ReceiveMessage', { QueueUrl: await q(`${runPrefix}-${c.protocol}-rm`), MaxNumberOfMessages: 11 }) },
-  { id: 'receiveMessage-wait-21', action: 'ReceiveMessage', facts: ['F100'],
-    run: async (c, q) => c.send('ReceiveMessage', { QueueUrl: await q(`${runPrefix}-${c.protocol}-rw`), WaitTimeSeconds: 21 }) },
-  { id: 'sendMessageBatch-20-entries', action: 'SendMessageBatch', facts: ['F107'],
-    run: async (c, q) => c.send('SendMessageBatch', { QueueUrl: await q(`${runPrefix}-${c.protocol}-b20`),
-      Entries: Array.from({ length: 20 }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x' })) }) },
-  { id: 'sendMessage-md5', action: 'SendMessage', facts: ['F77', 'F78'],
-    run: async (c, q) => {
-      const r = await c.send('SendMessage', { QueueUrl: await q(`${runPrefix}-${c.protocol}-md5`), MessageBody: 'message' });
-      return { status: r.status, members: Object.keys(r.output).filter((k) => r.output[k] !== undefined).sort(), MD5OfMessageBody: r.output.MD5OfMessageBody };
-    } },
-  { id: 'createQueue-standard-cbd', action: 'CreateQueue', facts: ['F25'],
-    run: (c) => c.send('CreateQueue', { QueueName: `${runPrefix}-cbd`, Attributes: { ContentBasedDeduplication: 'true' } }) },
-  { id: 'deleteMessage-garbage-handle', action: 'DeleteMessage', facts: ['F60'],
-    run: async (c, q) => c.send('DeleteMessage', { QueueUrl: await q(`${runPrefix}-${c.protocol}-dg`), ReceiptHandle: 'garbage' }) },
-  { id: 'fifo-send-without-dedup-id', action: 'SendMessage', facts: ['F117'],
-    run: async (c, q) => c.send('SendMessage', { QueueUrl: await q(`${runPrefix}-${c.protocol}-nd.fifo`, { FifoQueue: 'true' }), MessageBody: 'x', MessageGroupId: 'g' }) },
-  { id: 'fifo-send-without-group', action: 'SendMessage', facts: ['F118'],
-    run: async (c, q) => c.send('SendMessage', { QueueUrl: await q(`${runPrefix}-${c.protocol}-ng.fifo`, { FifoQueue: 'true', ContentBasedDeduplication: 'true' }), MessageBody: 'x' }) },
-  { id: 'fifo-send-delay-seconds', action: 'SendMessage', facts: ['F120'],
-    run: async (c, q) => c.send('SendMessage', { QueueUrl: await q(`${runPrefix}-${c.protocol}-dl.fifo`, { FifoQueue: 'true', ContentBasedDeduplication: 'true' }), MessageBody: 'x', MessageGroupId: 'g', DelaySeconds: 2 }) },
-];
-
-function normalise(r: any): any {
-  if (r && 'output' in r) {
-    return r.code ? { status: r.status, code: r.code, message: r.message } : { status: r.status };
+beforeAll(async () => {
+  let binding: Binding;
+  if (target === 'emulator') {
+    // strict: AWS's 60-second rules (QueueDeletedRecently, one PurgeQueue per minute)
+    const main = await startEmulator({ port: 0, logLevel: 'silent', strict: true });
+    const clock = new ManualClock(Date.now());
+    const manual = await startEmulator({ port: 0, logLevel: 'silent', strict: true, clock });
+    emulators.push(main, manual);
+    binding = { target, url: main.url, manual: { url: manual.url, advance: (ms) => clock.advance(ms) } };
+  } else binding = { target, url: process.env.SQS_CONFORMANCE_ENDPOINT };
+  for (const r of await runCases(cases, binding, tracker, { protocols })) results.set(`${r.case.id}|${r.protocol}`, r);
+  const record = process.env.SQS_CONFORMANCE_RECORD;
+  if (record) {
+    const dir = record === '1' ? undefined : record;
+    const written = writeRecordings([...results.values()], target, dir);
+    console.log(`recorded ${written.length} cases to ${dir ?? 'fixtures/recordings'} (source: ${target})`);
   }
-  return r;
-}
+}, target === 'aws' ? 900_000 : 120_000);
 
-const results = new Map<string, { passed: number; failed: number; known: number }>();
-function tally(action: string, protocol: string, kind: 'passed' | 'failed' | 'known') {
-  const key = `${action}|${protocol}`;
-  const row = results.get(key) ?? { passed: 0, failed: 0, known: 0 };
-  row[kind]++;
-  results.set(key, row);
-}
-afterAll(() => {
-  if (!process.env.SQS_CONFORMANCE_REPORT) return;
-  const lines = [`# Conformance report (${target})`, '', '| Action | Protocol | Passed | Failed | Known-different |', '|---|---|---|---|---|'];
-  for (const [key, r] of [...results].sort()) { const [a, p] = key.split('|'); lines.push(`| ${a} | ${p} | ${r.passed} | ${r.failed} | ${r.known} |`); }
-  const md = lines.join('\n') + '\n';
-  console.log(md);
-  writeFileSync(new URL('../../fixtures/conformance-report.md', import.meta.url), md);
-});
+afterAll(async () => {
+  cleaned ??= await tracker.cleanup();
+  tracker.destroy();
+  await Promise.all(emulators.map((e) => e.stop()));
+  if (process.env.SQS_CONFORMANCE_REPORT) {
+    const md = reportMarkdown(target, verdicts, requests.count);
+    const file = process.env.SQS_CONFORMANCE_REPORT === '1' ? new URL('./report.md', import.meta.url) : process.env.SQS_CONFORMANCE_REPORT;
+    writeFileSync(file, md);
+    console.log(md);
+  }
+}, 300_000);
 
-describe.each(['json', 'query'] as Protocol[])(`conformance %s (${target})`, (protocol) => {
-  let client: ConformanceClient;
-  let stop: (() => Promise<void>) | undefined;
-  const created: string[] = [];
-  beforeAll(async () => {
-    if (target === 'aws') client = awsClient(protocol);
-    else if (target === 'endpoint') client = endpointClient(process.env.SQS_CONFORMANCE_ENDPOINT!, protocol);
-    else { const e = await emulator(); stop = () => e.stop(); client = endpointClient(e.url, protocol, 'emulator'); }
-  });
-  afterAll(async () => {
-    for (const url of created) await client.send('DeleteQueue', { QueueUrl: url }).catch(() => undefined);
-    client.destroy();
-    await stop?.();
-  });
-  const q = async (name: string, attrs?: Record<string, string>) => {
-    const r = await client.send('CreateQueue', { QueueName: name, Attributes: attrs });
-    if (r.status !== 200) throw new Error(`CreateQueue ${name}: ${r.code} ${r.message}`);
-    created.push(r.output.QueueUrl);
-    return r.output.QueueUrl as string;
-  };
+describe.each(protocols)(`conformance %s (${target})`, (protocol) => {
   for (const k of cases) {
-    test(`${k.action} ${k.id} [${k.facts.join(',')}]`, async () => {
-      const recording = JSON.parse(readFileSync(new URL(`${k.id}.json`, recordings), 'utf8'));
-      const actual = normalise(await k.run(client, q));
-      const known = knownDifferences.find((d) => d.case === k.id && d.protocol === protocol && d.target === target);
-      const expected = recording.responses[protocol];
+    test(testName(k), () => {
+      const r = results.get(`${k.id}|${protocol}`);
+      const tally = (verdict: Verdict, reason?: string): void => {
+        for (const action of [k.action, ...(k.also ?? [])]) verdicts.push({ action, protocol, verdict, case: k.id, reason });
+      };
+      if (!r) throw new Error('the case did not run (see beforeAll)');
+      if (r.outcome === 'n/a') return tally('n/a');
+      const expected = recordings.get(k.id)?.responses[protocol];
+      const known = knownDifference(k.id, target, protocol);
+      if (r.outcome === 'error') {
+        if (known) return tally('known-different', known.reason);
+        tally('failed', r.error);
+        throw new Error(`case failed: ${r.error}`);
+      }
+      if (expected === undefined) {
+        tally('failed', 'no recording');
+        throw new Error(`no recording for ${k.id} (${protocol}): run with --record against AWS, or write it from aws-behaviours.md`);
+      }
       if (known) {
-        // reported, not skipped: the difference must still exist
-        tally(k.action, protocol, 'known');
-        expect(actual).not.toEqual(expected);
+        tally('known-different', known.reason);
+        // reported, not skipped: once the difference is gone, this fails and the entry must go
+        expect(r.observation).not.toEqual(expected);
         return;
       }
-      tally(k.action, protocol, 'failed');
-      expect(actual).toEqual(expected);
-      const row = results.get(`${k.action}|${protocol}`)!;
-      row.failed--;
-      row.passed++;
+      try {
+        expect(r.observation).toEqual(expected);
+      } catch (err) {
+        tally('failed', 'differs from the recording');
+        throw err;
+      }
+      tally('passed');
     });
   }
 });
+
+test('cleanup: no queue with the run prefix is left behind', async () => {
+  cleaned = await tracker.cleanup();
+  expect(cleaned).toEqual([]);
+}, 300_000);

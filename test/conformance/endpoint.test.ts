@@ -1,18 +1,33 @@
-/** Endpoint mode: the binding used for SQS_CONFORMANCE_ENDPOINT, pointed at a second emulator instance. */
-import { readFileSync } from 'node:fs';
-import { emulator } from '../support/clients.js';
-import { endpointClient, runPrefix } from './client.js';
+/**
+ * Endpoint mode (`--endpoint URL`): the binding used for SQS_CONFORMANCE_ENDPOINT, pointed at a
+ * second emulator instance, runs cases and matches the same recordings.
+ */
+import { startEmulator } from '../../src/index.js';
+import { cases } from './cases/index.js';
+import { readRecording, runCases, Tracker } from './suite.js';
 
-test.each(['json', 'query'] as const)('endpoint binding against a second emulator (%s) matches the recording [F5]', async (protocol) => {
-  const second = await emulator();
-  const c = endpointClient(second.url, protocol);
+test('the suite bound to a second emulator instance as an endpoint matches the recordings', async () => {
+  const second = await startEmulator({ port: 0, logLevel: 'silent', strict: true });
+  const tracker = new Tracker();
   try {
-    expect(c.target).toBe('endpoint');
-    const rec = JSON.parse(readFileSync(new URL('../../fixtures/recordings/getQueueUrl-missing.json', import.meta.url), 'utf8'));
-    const r = await c.send('GetQueueUrl', { QueueName: `${runPrefix}-endpoint-missing` });
-    expect({ status: r.status, code: r.code, message: r.message }).toEqual(rec.responses[protocol]);
+    const picked = cases.filter((k) => ['getQueueUrl-missing', 'sendMessage-md5', 'createQueue-idempotent', 'fifo-send-without-group', 'receive-message-attribute-filters'].includes(k.id));
+    const results = await runCases(picked, { target: 'endpoint', url: second.url }, tracker);
+    expect(results).toHaveLength(picked.length * 2);
+    for (const r of results) {
+      expect({ case: r.case.id, protocol: r.protocol, outcome: r.outcome, observation: r.observation }).toEqual({
+        case: r.case.id,
+        protocol: r.protocol,
+        outcome: 'ran',
+        observation: readRecording(r.case.id)?.responses[r.protocol],
+      });
+    }
+    // the queues really were created on the second instance
+    expect(second.engine).toBeDefined();
+    expect(tracker.created.length).toBeGreaterThan(0);
+    expect(tracker.created.every((c) => c.url.startsWith(second.url))).toBe(true);
+    expect(await tracker.cleanup()).toEqual([]);
   } finally {
-    c.destroy();
+    tracker.destroy();
     await second.stop();
   }
 });
