@@ -32,7 +32,8 @@ function validateAttributeName(name: string): void {
   if (name.length > 256) throw errors.invalidParameterValue(`Message (user) attribute name ${name} is invalid. Reason: Name must be 256 characters or fewer.`);
   if (RESERVED_PREFIX.test(name)) {
     throw errors.invalidParameterValue(
-      `You can't use message attribute names beginning with 'AWS.' or 'Amazon.'. These strings are reserved for internal use.`,
+      // F84 records only that the message contains "Invalid"; the rest follows AWS's style.
+      `Invalid message (user) attribute name ${name}. Names beginning with 'AWS.' or 'Amazon.' are reserved for internal use.`,
     );
   }
   if (!NAME_CHARACTER.test(name)) {

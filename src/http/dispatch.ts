@@ -7,7 +7,7 @@ import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../log.js';
 import { isJsonRequest, jsonProtocol } from '../protocols/json.js';
 import { header, type Protocol, type WireRequest, type WireResponse } from '../protocols/protocol.js';
-import { queryProtocol } from '../protocols/query/query.js';
+import { queryJsonProtocol, queryProtocol, wantsJson } from '../protocols/query/query.js';
 
 export interface DispatchSettings {
   readonly engine: Engine;
@@ -105,14 +105,14 @@ function errorCodeOf(body: string): string | undefined {
 async function run(request: WireRequest, caller: Caller, settings: DispatchSettings, seen: { info?: RequestInfo } | undefined): Promise<WireResponse> {
   const { engine } = settings;
   const requestId = engine.random.uuid();
-  const protocol: Protocol = isJsonRequest(request) ? jsonProtocol : queryProtocol;
+  const protocol: Protocol = isJsonRequest(request) ? jsonProtocol : wantsJson(request) ? queryJsonProtocol : queryProtocol;
   try {
     const decoded = protocol.decode(request);
     const action = findAction(decoded.action);
     if (!action) throw errors.invalidAction(decoded.action);
     const pathQueue = request.path === '/' ? undefined : parseQueuePath(request.path);
     const takesQueueUrl = 'QueueUrl' in action.input.members;
-    if (pathQueue && !takesQueueUrl && protocol === queryProtocol) throw errors.invalidAction(decoded.action);
+    if (pathQueue && !takesQueueUrl && protocol.name === 'query') throw errors.invalidAction(decoded.action);
     const params = decoded.decode(action.input) as Record<string, unknown>;
     // A request sent to the queue URL itself names its queue by the path (kombu's async receive).
     if (pathQueue && takesQueueUrl && (params.QueueUrl === undefined || params.QueueUrl === '')) {
@@ -153,6 +153,6 @@ async function run(request: WireRequest, caller: Caller, settings: DispatchSetti
 
 /** Used by the HTTP layer to answer a body that was too large in the caller's protocol. */
 export function errorResponse(request: WireRequest, error: SqsError, requestId: string): WireResponse {
-  return (isJsonRequest(request) ? jsonProtocol : queryProtocol).error(error, requestId);
+  return (isJsonRequest(request) ? jsonProtocol : wantsJson(request) ? queryJsonProtocol : queryProtocol).error(error, requestId);
 }
 

@@ -21,19 +21,6 @@ export const knownDifferences: KnownDifference[] = [
       'F30: the same name in two regions gives two queues (isolated, GetQueueUrl answers per region) but the same URL, ' +
       'http://<host>/<account>/<name>: the region is taken only from the SigV4 scope, so the URL does not tell the queues apart. AWS gives two different URLs.',
   },
-  {
-    case: 'query-get-and-accept-json',
-    target: 'emulator',
-    protocol: 'query',
-    reason: 'F35: a signed GET ?Action=ListQueues with Accept: application/json is answered in XML; AWS answers JSON whose top-level key is ListQueuesResponse.',
-  },
-  {
-    case: 'messageAttributes-invalid-names-and-types',
-    target: 'emulator',
-    reason:
-      'F84: names starting with AWS./Amazon. are rejected with "You can\'t use message attribute names beginning with \'AWS.\' or \'Amazon.\'. ' +
-      'These strings are reserved for internal use.", which does not contain "Invalid" as AWS\'s recorded message does.',
-  },
 ];
 
 export function knownDifference(caseId: string, target: Target, protocol: Protocol): KnownDifference | undefined {

@@ -1,7 +1,7 @@
 import { errors, type SqsError } from '../../api/errors.js';
-import type { Protocol, WireRequest } from '../protocol.js';
+import { header, type Protocol, type WireRequest } from '../protocol.js';
 import { decodeStruct, unflatten } from './unflatten.js';
-import { renderError, renderResult } from './xml.js';
+import { errorTree, renderError, renderResult, resultTree } from './xml.js';
 
 /**
  * The AWS query protocol: `Action=…&Version=2012-11-05` in a form body or a query string
@@ -53,3 +53,32 @@ export const queryProtocol: Protocol = {
     };
   },
 };
+
+/**
+ * A query request that asks for JSON (`Accept: application/json`) gets the same document as
+ * JSON, under the same top-level key (`ListQueuesResponse`...) (F35).
+ */
+export const queryJsonProtocol: Protocol = {
+  name: 'query',
+  decode: queryProtocol.decode,
+
+  success(action, output, value, requestId) {
+    return {
+      status: 200,
+      headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
+      body: JSON.stringify(resultTree(action, output, value, requestId)),
+    };
+  },
+
+  error(error: SqsError, requestId) {
+    return {
+      status: error.errorType.status,
+      headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
+      body: JSON.stringify(errorTree(error, requestId)),
+    };
+  },
+};
+
+export function wantsJson(request: WireRequest): boolean {
+  return header(request, 'accept')?.includes('application/json') === true;
+}

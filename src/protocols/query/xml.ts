@@ -72,16 +72,31 @@ export function renderResult(
   value: Record<string, unknown> | undefined,
   requestId: string,
 ): string {
-  const response: { [key: string]: XmlNode | XmlNode[] } = { '@_xmlns': XML_NAMESPACE };
+  return DECLARATION + '\n' + builder.build(resultTree(action, output, value, requestId, { '@_xmlns': XML_NAMESPACE }));
+}
+
+/** The response document as a tree; the query protocol renders it as XML, or as JSON on request (F35). */
+export function resultTree(
+  action: string,
+  output: StructShape | undefined,
+  value: Record<string, unknown> | undefined,
+  requestId: string,
+  head: Record<string, string> = {},
+): Record<string, XmlNode> {
+  const response: { [key: string]: XmlNode | XmlNode[] } = { ...head };
   if (output) response[`${action}Result`] = renderStruct(output, value ?? {});
   response.ResponseMetadata = { RequestId: requestId };
-  return DECLARATION + '\n' + builder.build({ [`${action}Response`]: response });
+  return { [`${action}Response`]: response };
 }
 
 export function renderError(error: SqsError, requestId: string): string {
-  const body = {
+  return DECLARATION + '\n' + builder.build(errorTree(error, requestId, { '@_xmlns': XML_NAMESPACE }));
+}
+
+export function errorTree(error: SqsError, requestId: string, head: Record<string, string> = {}): Record<string, XmlNode> {
+  return {
     ErrorResponse: {
-      '@_xmlns': XML_NAMESPACE,
+      ...head,
       Error: {
         Type: error.errorType.fault,
         Code: error.errorType.code,
@@ -91,5 +106,4 @@ export function renderError(error: SqsError, requestId: string): string {
       RequestId: requestId,
     },
   };
-  return DECLARATION + '\n' + builder.build(body);
 }
