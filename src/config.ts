@@ -15,6 +15,8 @@ export interface CliOptions {
   dataDir?: string;
   persistence: 'durable' | 'snapshot';
   config?: string;
+  /** `manual`: time moves only through the `/_emulator/clock` endpoints (testing toolkit). */
+  clock?: 'system' | 'manual';
   /** Queues to create (or update) at start-up, from the config file. */
   queues?: QueueConfig[];
 }
@@ -55,6 +57,12 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'persistence',
     description: 'durable (fsync before every answer) | snapshot (every 5 s and on shutdown) (default durable)',
   },
+  {
+    flag: '--clock',
+    env: 'SQS_EMULATOR_CLOCK',
+    key: 'clock',
+    description: 'system | manual: a manual clock moves only through POST /_emulator/clock/advance (default system)',
+  },
   { flag: '--config', env: 'SQS_EMULATOR_CONFIG', key: 'config', description: 'JSON config file: these options and queues to create at start-up' },
 ];
 
@@ -90,6 +98,10 @@ function setValue(options: CliOptions, spec: OptionSpec, raw: string, source: st
     case 'persistence':
       if (raw !== 'durable' && raw !== 'snapshot') throw new ConfigError(`${source}: persistence must be durable or snapshot, got "${raw}"`);
       options.persistence = raw;
+      break;
+    case 'clock':
+      if (raw !== 'system' && raw !== 'manual') throw new ConfigError(`${source}: clock must be system or manual, got "${raw}"`);
+      options.clock = raw;
       break;
     case 'config':
       options.config = raw;
@@ -170,6 +182,7 @@ const FILE_KEYS: Readonly<Record<string, OptionSpec['key']>> = {
   strict: 'strict',
   dataDir: 'dataDir',
   persistence: 'persistence',
+  clock: 'clock',
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -11,11 +11,13 @@ import { VERSION } from './version.js';
 import { Store, type PersistenceMode } from './persistence/store.js';
 import type { QueueConfig } from './config.js';
 import { createStartupQueues } from './startupQueues.js';
+import { clockControl, makeClock, type EmulatorClock } from './toolkit/clock.js';
 
 export { ManualClock, SystemClock, type Clock } from './engine/clock.js';
 export type { Random } from './engine/random.js';
 export { Engine } from './engine/engine.js';
 export { VERSION } from './version.js';
+export type { EmulatorClock } from './toolkit/clock.js';
 
 export interface EmulatorOptions {
   /** TCP port; 0 picks a free one. Default 9324. */
@@ -29,8 +31,14 @@ export interface EmulatorOptions {
   logLevel?: LogLevel;
   /** AWS's 60-second rules: queue-name reuse after delete, one PurgeQueue per minute. */
   strict?: boolean;
-  /** Inject time (e.g. a ManualClock) and randomness. */
-  clock?: Clock;
+  /**
+   * Time: `'system'` (default), `'manual'` (moves only through `handle.clock.advance/set` or
+   * `POST /_emulator/clock/advance`), or any Clock object (e.g. a ManualClock).
+   */
+  clock?: Clock | 'manual' | 'system';
+  /** Start time of a `'manual'` clock, epoch ms. Default: the real time at start. */
+  clockStart?: number;
+  /** Randomness (ids, receipt handles). */
   random?: Random;
   logger?: Logger;
   /** Persist the state in this directory (restored before the port opens). Default: memory only. */
@@ -48,6 +56,8 @@ export interface RunningEmulator {
   readonly url: string;
   readonly port: number;
   readonly engine: Engine;
+  /** The emulator's clock: `now()`, and `advance(ms)` / `set(epochMs)` when it is manual. */
+  readonly clock: EmulatorClock;
   /** Answers waiting long polls empty, finishes requests under way, closes the port. */
   stop(): Promise<void>;
 }
@@ -56,7 +66,9 @@ export interface RunningEmulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? defaults.host;
   const log = options.logger ?? createLogger(options.logLevel ?? 'info');
-  const engine = new Engine({ clock: options.clock, random: options.random, strict: options.strict });
+  const clock = makeClock(options.clock, options.clockStart);
+  const engine = new Engine({ clock, random: options.random, strict: options.strict });
+  const clockHandle = clockControl(clock);
   const store = options.dataDir
     ? await Store.open(options.dataDir, engine, {
         mode: options.persistence ?? 'durable',
@@ -75,7 +87,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
   const region = options.region ?? defaults.region;
   const accountId = options.accountId ?? defaults.accountId;
-  const app = createApp({ engine, region, accountId, version: VERSION });
+  const app = createApp({ engine, region, accountId, version: VERSION, toolkit: { clock: clockHandle } });
   const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log }, app);
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, door.listener);
   server.headersTimeout = 60_000;
@@ -98,6 +110,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     url: `http://${urlHost}:${port}`,
     port,
     engine,
+    clock: clockHandle,
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         // Answers written from now on (long polls answered empty, requests under way) close

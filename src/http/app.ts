@@ -1,11 +1,14 @@
 import express from 'express';
 import type { Engine } from '../engine/engine.js';
+import { toolkitEndpoints, type ToolkitHandles } from './toolkitEndpoints.js';
 
 export interface AppSettings {
   readonly engine: Engine;
   readonly region: string;
   readonly accountId: string;
   readonly version: string;
+  /** Testing toolkit: clock, faults (src/http/toolkitEndpoints.ts). */
+  readonly toolkit?: ToolkitHandles;
 }
 
 /**
@@ -20,6 +23,8 @@ export function createApp(settings: AppSettings): express.Express {
   app.get('/health', (_req, res) => {
     res.json({ status: 'ok', version: settings.version, region: settings.region, accountId: settings.accountId });
   });
+
+  if (settings.toolkit) app.use(toolkitEndpoints(settings.toolkit));
 
   return app;
 }
