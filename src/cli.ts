@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   const log = createLogger(options.logLevel);
   let emulator;
   try {
-    emulator = await startEmulator({ ...options, logger: log });
+    // No programmatic reader in this process: no event history to keep.
+    emulator = await startEmulator({ ...options, logger: log, eventHistory: 0 });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const what = code === 'EADDRINUSE' || code === 'EACCES' ? `cannot listen on ${options.host}:${options.port}` : 'cannot start';

@@ -12,12 +12,25 @@ import { Store, type PersistenceMode } from './persistence/store.js';
 import type { QueueConfig } from './config.js';
 import { createStartupQueues } from './startupQueues.js';
 import { clockControl, makeClock, type EmulatorClock } from './toolkit/clock.js';
+import { eventStream, waitFor, type EventStream, type WaitForOptions } from './toolkit/spies.js';
+import type { SpiedMessage } from './engine/events.js';
 
 export { ManualClock, SystemClock, type Clock } from './engine/clock.js';
 export type { Random } from './engine/random.js';
 export { Engine } from './engine/engine.js';
 export { VERSION } from './version.js';
 export type { EmulatorClock } from './toolkit/clock.js';
+export type { EventStream, WaitForOptions } from './toolkit/spies.js';
+export { WaitForTimeout } from './toolkit/spies.js';
+export type {
+  MessageEventType,
+  QueueIdentity,
+  SpiedAttribute,
+  SpiedMessage,
+  SqsEvent,
+  SqsEventListener,
+  SqsEventType,
+} from './engine/events.js';
 
 export interface EmulatorOptions {
   /** TCP port; 0 picks a free one. Default 9324. */
@@ -38,6 +51,11 @@ export interface EmulatorOptions {
   clock?: Clock | 'manual' | 'system';
   /** Start time of a `'manual'` clock, epoch ms. Default: the real time at start. */
   clockStart?: number;
+  /**
+   * How many recent message events `handle.events.history()` and `waitFor` keep. Default 1000;
+   * 0 keeps none (and costs nothing when nobody subscribes).
+   */
+  eventHistory?: number;
   /** Randomness (ids, receipt handles). */
   random?: Random;
   logger?: Logger;
@@ -58,6 +76,14 @@ export interface RunningEmulator {
   readonly engine: Engine;
   /** The emulator's clock: `now()`, and `advance(ms)` / `set(epochMs)` when it is manual. */
   readonly clock: EmulatorClock;
+  /** What happens to messages: sent, received, deleted, visibilityChanged, movedToDeadLetterQueue, expired, purged. */
+  readonly events: EventStream;
+  /**
+   * Resolves with the message of the first matching event (`event` default `'sent'`), from the
+   * kept history or as it happens; rejects after `timeoutMs` (default 5000, real time) with
+   * a message listing what was seen instead.
+   */
+  waitFor(options?: WaitForOptions): Promise<SpiedMessage>;
   /** Answers waiting long polls empty, finishes requests under way, closes the port. */
   stop(): Promise<void>;
 }
@@ -67,7 +93,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? defaults.host;
   const log = options.logger ?? createLogger(options.logLevel ?? 'info');
   const clock = makeClock(options.clock, options.clockStart);
-  const engine = new Engine({ clock, random: options.random, strict: options.strict });
+  const engine = new Engine({ clock, random: options.random, strict: options.strict, eventHistory: options.eventHistory ?? 1_000 });
   const clockHandle = clockControl(clock);
   const store = options.dataDir
     ? await Store.open(options.dataDir, engine, {
@@ -111,6 +137,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     port,
     engine,
     clock: clockHandle,
+    events: eventStream(engine.events),
+    waitFor: (o) => waitFor(engine.events, o),
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         // Answers written from now on (long polls answered empty, requests under way) close

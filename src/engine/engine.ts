@@ -1,6 +1,7 @@
 import { errors } from '../api/errors.js';
 import { limits } from '../api/limits.js';
 import { type Clock, SystemClock } from './clock.js';
+import { EngineEvents } from './events.js';
 import { cryptoRandom, type Random } from './random.js';
 import { MoveTasks } from './moveTasks.js';
 import { Scheduler } from './scheduler.js';
@@ -21,6 +22,8 @@ export interface EngineOptions {
   random?: Random;
   /** AWS's timing rules that get in the way locally: 60 s name reuse, one purge per 60 s. */
   strict?: boolean;
+  /** Message events kept for the toolkit's waitFor (0 = none, the default). */
+  eventHistory?: number;
 }
 
 export interface CreateQueueInput {
@@ -48,12 +51,15 @@ export class Engine {
   /** Persistence plugs in here to hear every durable change. */
   readonly changes: { sink: ChangeSink | undefined } = { sink: undefined };
   private readonly deletedAt = new Map<string, number>();
+  /** What happens to messages (sent, received, deleted...): spies and metrics listen here. */
+  readonly events: EngineEvents;
 
   constructor(options: EngineOptions = {}) {
     this.clock = options.clock ?? new SystemClock();
     this.random = options.random ?? cryptoRandom;
     this.strict = options.strict ?? false;
     this.scheduler = new Scheduler(this.clock);
+    this.events = new EngineEvents(() => this.clock.now(), options.eventHistory ?? 0);
     this.env = {
       clock: this.clock,
       random: this.random,
@@ -61,6 +67,7 @@ export class Engine {
       strict: this.strict,
       queueByArn: (arn) => this.queueByArn(arn),
       changes: this.changes,
+      events: this.events,
     };
     this.moveTasks = new MoveTasks(this.clock, this.scheduler, (arn) => this.queueByArn(arn));
   }

@@ -2,6 +2,7 @@ import { errors } from '../api/errors.js';
 import { limits } from '../api/limits.js';
 import type { StoredAttributes } from '../api/shapes.js';
 import type { Clock } from './clock.js';
+import type { EngineEvents } from './events.js';
 import { Message, MessageList, type MessageData, type MessageOwner } from './message.js';
 import type { Random } from './random.js';
 import type { Scheduler, Task } from './scheduler.js';
@@ -19,6 +20,8 @@ export interface QueueEnvironment {
   /** Finds a queue by ARN (dead-letter targets). */
   readonly queueByArn: (arn: string) => Queue | undefined;
   readonly changes: { sink: ChangeSink | undefined };
+  /** Message events (testing toolkit, metrics); emit only when `events.active`. */
+  readonly events: EngineEvents;
 }
 
 /** Where the engine announces durable changes (persistence listens; nothing when off). */
@@ -430,6 +433,7 @@ export class Queue implements MessageOwner {
       this.makeReady(message);
       this.wakeWaiters();
     }
+    if (this.env.events.active) this.env.events.message('sent', this, message);
     return { data, duplicate: false };
   }
 
@@ -544,6 +548,7 @@ export class Queue implements MessageOwner {
         // This receive would pass maxReceiveCount: the message moves instead of being delivered.
         this.remove(message);
         deadLetterQueue.adoptDeadLetter(message, this.arn);
+        if (this.env.events.active) this.env.events.message('movedToDeadLetterQueue', this, message, { deadLetterQueue });
         return;
       }
       if (!this.fifo) this.ready.remove(message);
@@ -557,8 +562,10 @@ export class Queue implements MessageOwner {
       message.deadline = now + visibilityMs;
       message.version++;
       this.env.scheduler.schedule(message.deadline, message);
-      out.push({ message, receiptHandle: makeReceiptHandle(message.data.id, message.receiptNonce) });
+      const receiptHandle = makeReceiptHandle(message.data.id, message.receiptNonce);
+      out.push({ message, receiptHandle });
       this.env.changes.sink?.message(this, message);
+      if (this.env.events.active) this.env.events.message('received', this, message, { receiptHandle });
     };
     if (!this.fifo) {
       while (out.length < max) {
@@ -635,6 +642,7 @@ export class Queue implements MessageOwner {
       throw errors.invalidParameterValueFor('ReceiptHandle', receiptHandle, 'The receipt handle has expired.');
     }
     this.remove(message);
+    if (this.env.events.active) this.env.events.message('deleted', this, message);
     this.wakeWaiters();
   }
 
@@ -667,6 +675,7 @@ export class Queue implements MessageOwner {
     }
     message.version++;
     this.env.changes.sink?.message(this, message);
+    if (this.env.events.active) this.env.events.message('visibilityChanged', this, message, { visibilityTimeout });
     if (visibilityTimeout === 0) {
       if (message.state === 'inflight') {
         this.release(message);
@@ -705,7 +714,9 @@ export class Queue implements MessageOwner {
     const now = this.env.clock.now();
     if (this.env.strict && now - this.lastPurgeAt < limits.purgeIntervalMs) throw errors.purgeQueueInProgress(this.name);
     this.lastPurgeAt = now;
+    const count = this.messages.size;
     this.purgeAll();
+    if (this.env.events.active) this.env.events.purged(this, count);
     this.env.changes.sink?.purged(this);
   }
 
@@ -872,7 +883,10 @@ export class Queue implements MessageOwner {
   private expire(now: number): void {
     if (this.deleted) return;
     const retentionMs = this.settings.messageRetentionPeriod * 1000;
-    for (let m = this.age.head; m && m.enqueuedAt + retentionMs <= now; m = this.age.head) this.remove(m);
+    for (let m = this.age.head; m && m.enqueuedAt + retentionMs <= now; m = this.age.head) {
+      this.remove(m);
+      if (this.env.events.active) this.env.events.message('expired', this, m);
+    }
     this.scheduleRetention();
     this.wakeWaiters();
   }
