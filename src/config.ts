@@ -3,6 +3,7 @@ import { defaults } from './api/limits.js';
 import { SqsError } from './api/errors.js';
 import { validateQueueAttributes } from './api/queueAttributes.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import { FaultRuleError, parseFaultRule, type FaultRuleInput } from './faults/rules.js';
 
 /** Command-line options, each also settable by an environment variable. */
 export interface CliOptions {
@@ -19,6 +20,8 @@ export interface CliOptions {
   clock?: 'system' | 'manual';
   /** Queues to create (or update) at start-up, from the config file. */
   queues?: QueueConfig[];
+  /** Fault-injection rules from the config file's `faults` key (testing toolkit). */
+  faults?: FaultRuleInput[];
 }
 
 /** A queue in the config file. `deadLetterQueue` links to another queue of the file by name. */
@@ -205,6 +208,10 @@ export function loadConfigFile(path: string, options: CliOptions): void {
       options.queues = parseQueues(path, value);
       continue;
     }
+    if (key === 'faults') {
+      options.faults = parseFaults(path, value);
+      continue;
+    }
     const option = FILE_KEYS[key];
     if (!option) throw new ConfigError(`config file ${path}: unknown key "${key}"`);
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
@@ -212,6 +219,23 @@ export function loadConfigFile(path: string, options: CliOptions): void {
     }
     setValue(options, OPTIONS.find((o) => o.key === option)!, String(value), `config file ${path}: ${key}`);
   }
+}
+
+/** Fault rules, validated here so that a bad rule names its path: `faults[0].error: must be one of ...`. */
+function parseFaults(path: string, value: unknown): FaultRuleInput[] {
+  if (!Array.isArray(value)) throw new ConfigError(`config file ${path}: faults: must be a list`);
+  const ids = new Set<string>();
+  return value.map((raw: unknown, i) => {
+    try {
+      const rule = parseFaultRule(raw, `faults[${i}]`, () => `fault-${i + 1}`);
+      if (ids.has(rule.id)) throw new FaultRuleError(`faults[${i}].id: duplicate id ${rule.id}`);
+      ids.add(rule.id);
+    } catch (e) {
+      if (e instanceof FaultRuleError) throw new ConfigError(`config file ${path}: ${e.message}`);
+      throw e;
+    }
+    return raw as FaultRuleInput;
+  });
 }
 
 function parseQueues(path: string, value: unknown): QueueConfig[] {

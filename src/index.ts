@@ -14,6 +14,9 @@ import { createStartupQueues } from './startupQueues.js';
 import { clockControl, makeClock, type EmulatorClock } from './toolkit/clock.js';
 import { eventStream, waitFor, type EventStream, type WaitForOptions } from './toolkit/spies.js';
 import type { SpiedMessage } from './engine/events.js';
+import { FaultInjector, type FaultControl } from './faults/injector.js';
+import type { FaultRuleInput } from './faults/rules.js';
+import type { RequestHooks } from './http/dispatch.js';
 
 export { ManualClock, SystemClock, type Clock } from './engine/clock.js';
 export type { Random } from './engine/random.js';
@@ -22,6 +25,8 @@ export { VERSION } from './version.js';
 export type { EmulatorClock } from './toolkit/clock.js';
 export type { EventStream, WaitForOptions } from './toolkit/spies.js';
 export { WaitForTimeout } from './toolkit/spies.js';
+export type { FaultControl, FaultRuleView } from './faults/injector.js';
+export { FaultRuleError, type FaultErrorName, type FaultRuleInput } from './faults/rules.js';
 export type {
   MessageEventType,
   QueueIdentity,
@@ -56,6 +61,8 @@ export interface EmulatorOptions {
    * 0 keeps none (and costs nothing when nobody subscribes).
    */
   eventHistory?: number;
+  /** Fault-injection rules active from the start (see docs/toolkit.md). Default none. */
+  faults?: FaultRuleInput[];
   /** Randomness (ids, receipt handles). */
   random?: Random;
   logger?: Logger;
@@ -84,6 +91,8 @@ export interface RunningEmulator {
    * a message listing what was seen instead.
    */
   waitFor(options?: WaitForOptions): Promise<SpiedMessage>;
+  /** Fault injection: add, list, remove and clear rules that make chosen requests fail or slow down. */
+  readonly faults: FaultControl;
   /** Answers waiting long polls empty, finishes requests under way, closes the port. */
   stop(): Promise<void>;
 }
@@ -95,6 +104,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const clock = makeClock(options.clock, options.clockStart);
   const engine = new Engine({ clock, random: options.random, strict: options.strict, eventHistory: options.eventHistory ?? 1_000 });
   const clockHandle = clockControl(clock);
+  /** Request hooks of the front door; the fault injector is in it only while it has rules. */
+  const hooks: RequestHooks[] = [];
+  const faults = new FaultInjector(hooks, log);
+  if (options.faults?.length) faults.add(...options.faults);
   const store = options.dataDir
     ? await Store.open(options.dataDir, engine, {
         mode: options.persistence ?? 'durable',
@@ -113,8 +126,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
   const region = options.region ?? defaults.region;
   const accountId = options.accountId ?? defaults.accountId;
-  const app = createApp({ engine, region, accountId, version: VERSION, toolkit: { clock: clockHandle } });
-  const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log }, app);
+  const app = createApp({ engine, region, accountId, version: VERSION, toolkit: { clock: clockHandle, faults } });
+  const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log, hooks }, app);
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, door.listener);
   server.headersTimeout = 60_000;
   server.requestTimeout = 120_000;
@@ -139,6 +152,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clock: clockHandle,
     events: eventStream(engine.events),
     waitFor: (o) => waitFor(engine.events, o),
+    faults,
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         // Answers written from now on (long polls answered empty, requests under way) close

@@ -1,4 +1,6 @@
 import express from 'express';
+import type { FaultInjector } from '../faults/injector.js';
+import { FaultRuleError } from '../faults/rules.js';
 import { ClockError, type EmulatorClock } from '../toolkit/clock.js';
 
 /**
@@ -9,9 +11,15 @@ import { ClockError, type EmulatorClock } from '../toolkit/clock.js';
  *   POST /_emulator/clock/set        {"epochMs": 1767312000000}
  *
  * Advancing answers once every deadline on the way has fired (long polls woken included).
+ *
+ *   GET    /_emulator/faults         {"faults":[{id, action, queue, protocol, error, ..., injected}]}
+ *   POST   /_emulator/faults         a rule, a list of rules, or {"faults":[...]}  -> 201 {"faults":[added]}
+ *   DELETE /_emulator/faults         removes every rule
+ *   DELETE /_emulator/faults/<id>    removes one (404 if unknown)
  */
 export interface ToolkitHandles {
   readonly clock: EmulatorClock;
+  readonly faults?: FaultInjector;
 }
 
 type Handler = (req: express.Request, res: express.Response) => void;
@@ -50,6 +58,10 @@ export function toolkitEndpoints(handles: ToolkitHandles): express.Router {
       try {
         fn(req, res);
       } catch (e) {
+        if (e instanceof FaultRuleError) {
+          res.status(400).json({ error: e.message });
+          return;
+        }
         if (e instanceof ClockError) {
           res.status(e.message.includes('system clock') ? 409 : 400).json({ error: e.message });
           return;
@@ -88,6 +100,41 @@ export function toolkitEndpoints(handles: ToolkitHandles): express.Router {
       res.json(clockState(clock));
     }),
   );
+
+  const faults = handles.faults;
+  if (faults) {
+    router.get('/_emulator/faults', (_req, res) => {
+      res.json({ faults: faults.list() });
+    });
+    router.post(
+      '/_emulator/faults',
+      jsonBody,
+      guarded((req, res) => {
+        const body: unknown = req.body;
+        const wrapped = body !== null && typeof body === 'object' && !Array.isArray(body) && Object.hasOwn(body, 'faults');
+        const list: unknown = wrapped ? (body as { faults: unknown }).faults : body;
+        const items = Array.isArray(list) ? list : [list];
+        const prefix = wrapped ? 'faults' : Array.isArray(list) ? '' : 'fault';
+        if (items.length === 0) throw new FaultRuleError(`${prefix || 'faults'}: no rules given`);
+        // All or nothing: every rule is validated before any is added.
+        const parsed = items.map((r, i) => faults.parse(r, prefix === 'fault' ? 'fault' : `${prefix}[${i}]`));
+        res.status(201).json({ faults: faults.addParsed(parsed) });
+      }),
+    );
+    router.delete('/_emulator/faults', (_req, res) => {
+      const removed = faults.list().length;
+      faults.clear();
+      res.json({ removed });
+    });
+    router.delete('/_emulator/faults/:id', (req, res) => {
+      const id = String(req.params.id);
+      if (!faults.remove(id)) {
+        res.status(404).json({ error: `no fault rule with id ${JSON.stringify(id)}` });
+        return;
+      }
+      res.json({ removed: 1 });
+    });
+  }
 
   // Malformed JSON bodies on these routes: a plain 400 with a JSON error.
   router.use('/_emulator', ((err, _req, res, next) => {
