@@ -17,6 +17,7 @@ import type { SpiedMessage } from './engine/events.js';
 import { FaultInjector, type FaultControl } from './faults/injector.js';
 import type { FaultRuleInput } from './faults/rules.js';
 import type { RequestHooks } from './http/dispatch.js';
+import { Metrics } from './http/metrics.js';
 
 export { ManualClock, SystemClock, type Clock } from './engine/clock.js';
 export type { Random } from './engine/random.js';
@@ -61,6 +62,8 @@ export interface EmulatorOptions {
    * 0 keeps none (and costs nothing when nobody subscribes).
    */
   eventHistory?: number;
+  /** Serve `GET /metrics` (Prometheus text format) and count for it. Default true. */
+  metrics?: boolean;
   /** Fault-injection rules active from the start (see docs/toolkit.md). Default none. */
   faults?: FaultRuleInput[];
   /** Randomness (ids, receipt handles). */
@@ -106,7 +109,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const clockHandle = clockControl(clock);
   /** Request hooks of the front door; the fault injector is in it only while it has rules. */
   const hooks: RequestHooks[] = [];
+  const metrics = options.metrics === false ? undefined : new Metrics(engine);
+  if (metrics) hooks.push(metrics.hook);
   const faults = new FaultInjector(hooks, log);
+  if (metrics) faults.onInjection((i) => metrics.injection(i));
   if (options.faults?.length) faults.add(...options.faults);
   const store = options.dataDir
     ? await Store.open(options.dataDir, engine, {
@@ -126,7 +132,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
   const region = options.region ?? defaults.region;
   const accountId = options.accountId ?? defaults.accountId;
-  const app = createApp({ engine, region, accountId, version: VERSION, toolkit: { clock: clockHandle, faults } });
+  const app = createApp({ engine, region, accountId, version: VERSION, toolkit: { clock: clockHandle, faults }, metrics });
   const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log, hooks }, app);
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, door.listener);
   server.headersTimeout = 60_000;

@@ -63,6 +63,9 @@ export interface SqsEvent {
 
 export type SqsEventListener = (event: SqsEvent) => void;
 
+/** A cheap counter hook (metrics): called for every event before any event object is built. */
+export type EventCounter = (type: SqsEventType, queue: QueueLike, count: number) => void;
+
 /** What the emulator needs to know of a queue to describe it. */
 export interface QueueLike {
   readonly name: string;
@@ -157,6 +160,9 @@ interface Extra {
 export class EngineEvents {
   /** True when someone listens or history is kept: emission sites check this first. */
   active = false;
+  /** True when events must be built (listeners or history); otherwise only the counter runs. */
+  private full = false;
+  private counter: EventCounter | undefined;
   private listeners: SqsEventListener[] = [];
   private ring: (SqsEvent | undefined)[] = [];
   private next = 0;
@@ -187,6 +193,12 @@ export class EngineEvents {
     return () => this.unsubscribe(listener);
   }
 
+  /** Installs the one counter (metrics). */
+  setCounter(counter: EventCounter | undefined): void {
+    this.counter = counter;
+    this.update();
+  }
+
   unsubscribe(listener: SqsEventListener): void {
     this.listeners = this.listeners.filter((l) => l !== listener);
     this.update();
@@ -210,6 +222,8 @@ export class EngineEvents {
 
   /** A message event; call only when `active`. */
   message(type: MessageEventType, queue: QueueLike, message: Message, extra?: Extra): void {
+    this.counter?.(type, queue, 1);
+    if (!this.full) return;
     const event: { -readonly [K in keyof SqsEvent]: SqsEvent[K] } = { type, at: this.now(), queue: queueIdentity(queue) };
     event.message = new Spied(message, event, extra?.receiptHandle);
     if (extra?.visibilityTimeout !== undefined) event.visibilityTimeout = extra.visibilityTimeout;
@@ -219,6 +233,8 @@ export class EngineEvents {
 
   /** A purge; call only when `active`. */
   purged(queue: QueueLike, count: number): void {
+    this.counter?.('purged', queue, count);
+    if (!this.full) return;
     this.emit({ type: 'purged', at: this.now(), queue: queueIdentity(queue), count });
   }
 
@@ -240,6 +256,7 @@ export class EngineEvents {
   }
 
   private update(): void {
-    this.active = this.listeners.length > 0 || this.capacity > 0;
+    this.full = this.listeners.length > 0 || this.capacity > 0;
+    this.active = this.full || this.counter !== undefined;
   }
 }

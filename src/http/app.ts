@@ -1,5 +1,6 @@
 import express from 'express';
 import type { Engine } from '../engine/engine.js';
+import { metricsEndpoint, type Metrics } from './metrics.js';
 import { toolkitEndpoints, type ToolkitHandles } from './toolkitEndpoints.js';
 
 export interface AppSettings {
@@ -9,6 +10,8 @@ export interface AppSettings {
   readonly version: string;
   /** Testing toolkit: clock, faults (src/http/toolkitEndpoints.ts). */
   readonly toolkit?: ToolkitHandles;
+  /** `GET /metrics` (src/http/metrics.ts); absent when switched off. */
+  readonly metrics?: Metrics;
 }
 
 /**
@@ -25,6 +28,7 @@ export function createApp(settings: AppSettings): express.Express {
   });
 
   if (settings.toolkit) app.use(toolkitEndpoints(settings.toolkit));
+  if (settings.metrics) app.use(metricsEndpoint(settings.metrics));
 
   return app;
 }
