@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { defaults } from './api/limits.js';
 import { SqsError } from './api/errors.js';
+import { QUEUE_URL_STRATEGIES, type QueueUrlStrategy } from './api/queueUrl.js';
 import { validateQueueAttributes } from './api/queueAttributes.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
 import { FaultRuleError, parseFaultRule, type FaultRuleInput } from './faults/rules.js';
@@ -16,6 +17,14 @@ export interface CliOptions {
   dataDir?: string;
   persistence: 'durable' | 'snapshot';
   config?: string;
+  /** LocalStack drop-in mode: port 4566 and LocalStack's SQS_* environment variables. */
+  localstack?: boolean;
+  /** Shape of the queue URLs handed out. */
+  queueUrlStrategy?: QueueUrlStrategy;
+  /** Set from LocalStack's SQS_DELAY_RECENTLY_DELETED / SQS_DELAY_PURGE_RETRY / SQS_ENABLE_MESSAGE_RETENTION_PERIOD. */
+  strictQueueNameReuse?: boolean;
+  strictPurge?: boolean;
+  messageRetention?: boolean;
   /** `manual`: time moves only through the `/_emulator/clock` endpoints (testing toolkit). */
   clock?: 'system' | 'manual';
   /** Queues to create (or update) at start-up, from the config file. */
@@ -66,6 +75,20 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'clock',
     description: 'system | manual: a manual clock moves only through POST /_emulator/clock/advance (default system)',
   },
+  {
+    flag: '--queue-url-strategy',
+    env: 'SQS_EMULATOR_QUEUE_URL_STRATEGY',
+    key: 'queueUrlStrategy',
+    description: `queue URL shape handed out: ${QUEUE_URL_STRATEGIES.join(' | ')} (default emulator: <base>/<account>/<name>)`,
+  },
+  {
+    flag: '--localstack',
+    env: 'SQS_EMULATOR_LOCALSTACK',
+    key: 'localstack',
+    boolean: true,
+    description:
+      "LocalStack drop-in: port 4566 unless set; honours SQS_ENDPOINT_STRATEGY, SQS_DELAY_RECENTLY_DELETED, SQS_DELAY_PURGE_RETRY, SQS_ENABLE_MESSAGE_RETENTION_PERIOD (default off)",
+  },
   { flag: '--config', env: 'SQS_EMULATOR_CONFIG', key: 'config', description: 'JSON config file: these options and queues to create at start-up' },
 ];
 
@@ -101,6 +124,16 @@ function setValue(options: CliOptions, spec: OptionSpec, raw: string, source: st
     case 'persistence':
       if (raw !== 'durable' && raw !== 'snapshot') throw new ConfigError(`${source}: persistence must be durable or snapshot, got "${raw}"`);
       options.persistence = raw;
+      break;
+    case 'localstack':
+      if (!['true', 'false', '1', '0', ''].includes(raw)) throw new ConfigError(`${source}: expected true or false, got "${raw}"`);
+      options.localstack = raw === 'true' || raw === '1' || raw === '';
+      break;
+    case 'queueUrlStrategy':
+      if (!(QUEUE_URL_STRATEGIES as readonly string[]).includes(raw)) {
+        throw new ConfigError(`${source}: queue URL strategy must be one of ${QUEUE_URL_STRATEGIES.join(', ')}, got "${raw}"`);
+      }
+      options.queueUrlStrategy = raw as QueueUrlStrategy;
       break;
     case 'clock':
       if (raw !== 'system' && raw !== 'manual') throw new ConfigError(`${source}: clock must be system or manual, got "${raw}"`);
@@ -151,7 +184,39 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     if (value === undefined) throw new ConfigError(`${flag} needs a value`);
     setValue(options, spec, value, flag);
   }
+  if (options.localstack) applyLocalStackEnvironment(options, argv, env);
   return { kind: 'run', options };
+}
+
+/** LocalStack's truthy values for its boolean settings. */
+const localStackTrue = (v: string | undefined): boolean => v !== undefined && ['1', 'true'].includes(v.trim().toLowerCase());
+
+/**
+ * LocalStack drop-in mode: LocalStack's port and the SQS settings its users already have in
+ * their compose files, mapped to ours. Our own flags and SQS_EMULATOR_* variables still win.
+ * https://docs.localstack.cloud/aws/services/sqs/ (configuration)
+ */
+function applyLocalStackEnvironment(options: CliOptions, argv: readonly string[], env: NodeJS.ProcessEnv): void {
+  const portGiven = argv.some((a) => a === '--port' || a.startsWith('--port=')) || (env.SQS_EMULATOR_PORT ?? '') !== '';
+  if (!portGiven && options.port === defaults.port) options.port = 4566;
+  const strategyGiven =
+    argv.some((a) => a === '--queue-url-strategy' || a.startsWith('--queue-url-strategy=')) || (env.SQS_EMULATOR_QUEUE_URL_STRATEGY ?? '') !== '';
+  const strategy = env.SQS_ENDPOINT_STRATEGY?.trim().toLowerCase();
+  if (!strategyGiven && strategy) {
+    // `dynamic` follows the host the caller used, as ours does.
+    const mapped = strategy === 'dynamic' ? 'emulator' : strategy;
+    if (!['standard', 'domain', 'path', 'off', 'emulator'].includes(mapped)) {
+      throw new ConfigError(`SQS_ENDPOINT_STRATEGY: must be standard, domain, path, dynamic or off, got "${env.SQS_ENDPOINT_STRATEGY}"`);
+    }
+    options.queueUrlStrategy = mapped as QueueUrlStrategy;
+  }
+  // LocalStack leaves the 60 s rules off unless asked; --strict still turns both on.
+  if (!options.strict) {
+    options.strictQueueNameReuse = localStackTrue(env.SQS_DELAY_RECENTLY_DELETED);
+    options.strictPurge = localStackTrue(env.SQS_DELAY_PURGE_RETRY);
+  }
+  // LocalStack keeps messages forever unless SQS_ENABLE_MESSAGE_RETENTION_PERIOD is set.
+  options.messageRetention = localStackTrue(env.SQS_ENABLE_MESSAGE_RETENTION_PERIOD);
 }
 
 export function helpText(): string {
@@ -186,6 +251,8 @@ const FILE_KEYS: Readonly<Record<string, OptionSpec['key']>> = {
   dataDir: 'dataDir',
   persistence: 'persistence',
   clock: 'clock',
+  localstack: 'localstack',
+  queueUrlStrategy: 'queueUrlStrategy',
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

@@ -17,6 +17,7 @@ import type { SpiedMessage } from './engine/events.js';
 import { FaultInjector, type FaultControl } from './faults/injector.js';
 import type { FaultRuleInput } from './faults/rules.js';
 import type { RequestHooks } from './http/dispatch.js';
+import type { QueueUrlStrategy } from './api/queueUrl.js';
 import { Metrics } from './http/metrics.js';
 
 export { ManualClock, SystemClock, type Clock } from './engine/clock.js';
@@ -62,6 +63,14 @@ export interface EmulatorOptions {
    * 0 keeps none (and costs nothing when nobody subscribes).
    */
   eventHistory?: number;
+  /** The 60 s queue-name reuse rule alone (default: `strict`). */
+  strictQueueNameReuse?: boolean;
+  /** The one-PurgeQueue-per-60-seconds rule alone (default: `strict`). */
+  strictPurge?: boolean;
+  /** Expire messages after MessageRetentionPeriod. Default true. */
+  messageRetention?: boolean;
+  /** Shape of the queue URLs handed out: `emulator` (default), or LocalStack's `standard`, `domain`, `path`, `off`. */
+  queueUrlStrategy?: QueueUrlStrategy;
   /** Serve `GET /metrics` (Prometheus text format) and count for it. Default true. */
   metrics?: boolean;
   /** Fault-injection rules active from the start (see docs/toolkit.md). Default none. */
@@ -105,7 +114,15 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const host = options.host ?? defaults.host;
   const log = options.logger ?? createLogger(options.logLevel ?? 'info');
   const clock = makeClock(options.clock, options.clockStart);
-  const engine = new Engine({ clock, random: options.random, strict: options.strict, eventHistory: options.eventHistory ?? 1_000 });
+  const engine = new Engine({
+    clock,
+    random: options.random,
+    strict: options.strict,
+    strictQueueNameReuse: options.strictQueueNameReuse,
+    strictPurge: options.strictPurge,
+    messageRetention: options.messageRetention,
+    eventHistory: options.eventHistory ?? 1_000,
+  });
   const clockHandle = clockControl(clock);
   /** Request hooks of the front door; the fault injector is in it only while it has rules. */
   const hooks: RequestHooks[] = [];
@@ -133,7 +150,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const region = options.region ?? defaults.region;
   const accountId = options.accountId ?? defaults.accountId;
   const app = createApp({ engine, region, accountId, version: VERSION, toolkit: { clock: clockHandle, faults }, metrics });
-  const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log, hooks }, app);
+  const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log, hooks, queueUrlStrategy: options.queueUrlStrategy }, app);
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, door.listener);
   server.headersTimeout = 60_000;
   server.requestTimeout = 120_000;

@@ -63,6 +63,8 @@ export const ErrorTypes = {
   RequestThrottled: sqs('RequestThrottled', 'RequestThrottled', 403),
   KmsThrottled: sqs('KmsThrottled', 'KMS.ThrottlingException', 400),
   InternalError: coral('InternalError', 'InternalError', 500, 'Receiver'),
+  // LocalStack's /_aws/sqs/messages refuses other actions with this code (src/http/localstack.ts).
+  InvalidRequest: coral('InvalidRequest', 'InvalidRequest'),
   ServiceUnavailable: {
     type: 'com.amazon.coral.availability#ServiceUnavailableException',
     code: 'ServiceUnavailable',
@@ -150,6 +152,7 @@ export const errors = {
   kmsThrottled: (message = 'The request was denied due to request throttling by AWS KMS.') => new SqsError(E.KmsThrottled, message),
   internalError: (message = 'We encountered an internal error. Please try again.') => new SqsError(E.InternalError, message),
   serviceUnavailable: (message = 'Service is unable to handle request.') => new SqsError(E.ServiceUnavailable, message),
+  invalidRequest: (message: string) => new SqsError(E.InvalidRequest, message),
   internalFailure: () =>
     new SqsError(E.InternalFailure, 'The request processing has failed because of an unknown error, exception or failure.'),
 };

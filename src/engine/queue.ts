@@ -16,7 +16,10 @@ export interface QueueEnvironment {
   readonly clock: Clock;
   readonly random: Random;
   readonly scheduler: Scheduler;
+  /** The one-PurgeQueue-per-60-seconds rule. */
   readonly strict: boolean;
+  /** False: MessageRetentionPeriod never expires messages (LocalStack's default). */
+  readonly retention: boolean;
   /** Finds a queue by ARN (dead-letter targets). */
   readonly queueByArn: (arn: string) => Queue | undefined;
   readonly changes: { sink: ChangeSink | undefined };
@@ -874,6 +877,7 @@ export class Queue implements MessageOwner {
    */
   private scheduleRetention(): void {
     this.retention.version++;
+    if (!this.env.retention) return;
     const oldest = this.age.head;
     if (oldest) {
       this.env.scheduler.schedule(oldest.enqueuedAt + this.settings.messageRetentionPeriod * 1000, this.retention);

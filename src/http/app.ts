@@ -1,5 +1,6 @@
 import express from 'express';
 import type { Engine } from '../engine/engine.js';
+import { localstackEndpoints } from './localstack.js';
 import { metricsEndpoint, type Metrics } from './metrics.js';
 import { toolkitEndpoints, type ToolkitHandles } from './toolkitEndpoints.js';
 
@@ -29,6 +30,7 @@ export function createApp(settings: AppSettings): express.Express {
 
   if (settings.toolkit) app.use(toolkitEndpoints(settings.toolkit));
   if (settings.metrics) app.use(metricsEndpoint(settings.metrics));
+  app.use(localstackEndpoints(settings));
 
   return app;
 }
