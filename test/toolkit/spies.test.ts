@@ -132,7 +132,7 @@ describe.each(protocols)('spies over %s', (_name, makeClient) => {
 describe('event history', () => {
   test('is bounded, can be cleared, and is off (inactive) with eventHistory 0', async () => {
     const server = await emulator({ eventHistory: 3 });
-    const off = await emulator({ eventHistory: 0 });
+    const off = await emulator({ eventHistory: 0, metrics: false });
     try {
       const sqs = protocols[0][1](server.url);
       const url = (await sqs.send(new CreateQueueCommand({ QueueName: 'h' }))).QueueUrl!;
