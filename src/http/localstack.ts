@@ -35,6 +35,9 @@ export interface LocalStackSettings {
 /** The receipt handle of peeked messages: not usable for deletes (they were not received). */
 const PEEK_RECEIPT_HANDLE = 'SQS/BACKDOOR/ACCESS';
 
+/** A ReceiveMessage request is small; larger bodies are refused before they are read. */
+const PEEK_BODY_LIMIT = 1_048_576;
+
 const CREDENTIAL_REGION = /Credential=[^/,\s]+\/\d{8}\/([a-z0-9-]+)\//;
 
 const truthy = (v: string | undefined): boolean => v !== undefined && ['true', '1'].includes(v.toLowerCase());
@@ -118,7 +121,7 @@ export function localstackEndpoints(settings: LocalStackSettings): express.Route
     res.type('application/json').send(pythonJson({ completed: stages[stage as keyof typeof stages], scripts: [] }));
   });
 
-  const rawBody = express.raw({ type: () => true, limit: '1mb' });
+  const rawBody = express.raw({ type: () => true, limit: PEEK_BODY_LIMIT });
   const handler = (req: express.Request, res: express.Response): void => {
     const url = req.originalUrl;
     const q = url.indexOf('?');
@@ -185,5 +188,16 @@ export function localstackEndpoints(settings: LocalStackSettings): express.Route
 
   router.all('/_aws/sqs/messages', rawBody, handler);
   router.all('/_aws/sqs/messages/:region/:account/:queue', rawBody, handler);
+  // A body over the limit or a path that does not decode: AWS-shaped errors, not Express pages.
+  router.use('/_aws', ((err, req, res, next) => {
+    const e = err as { type?: string; status?: number };
+    if (!e || typeof e.status !== 'number' || e.status >= 500) {
+      next(err);
+      return;
+    }
+    const error = e.type === 'entity.too.large' ? errors.requestEntityTooLarge(PEEK_BODY_LIMIT) : errors.invalidAddress(req.path);
+    const response = queryProtocol.error(error, engine.random.uuid());
+    res.status(response.status).set(response.headers).send(response.body);
+  }) as express.ErrorRequestHandler);
   return router;
 }

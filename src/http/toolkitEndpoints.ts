@@ -139,8 +139,12 @@ export function toolkitEndpoints(handles: ToolkitHandles): express.Router {
   // Malformed JSON bodies on these routes: a plain 400 with a JSON error.
   router.use('/_emulator', ((err, _req, res, next) => {
     const e = err as { type?: string; status?: number; message?: string };
-    if (e && (e.type === 'entity.parse.failed' || e.type === 'entity.too.large' || e.status === 400 || e.status === 413)) {
+    if (e && (e.type === 'entity.parse.failed' || e.type === 'entity.too.large')) {
       res.status(e.status ?? 400).json({ error: `malformed request body: ${e.message ?? 'invalid JSON'}` });
+      return;
+    }
+    if (e && typeof e.status === 'number' && e.status >= 400 && e.status < 500) {
+      res.status(e.status).json({ error: `bad request: ${e.message ?? ''}` });
       return;
     }
     next(err);

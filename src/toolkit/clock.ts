@@ -19,6 +19,9 @@ export interface EmulatorClock {
 
 export class ClockError extends Error {}
 
+/** The latest time a JavaScript Date can show. */
+const MAX_EPOCH_MS = 8_640_000_000_000_000;
+
 /** A clock that can be driven: ManualClock or anything with the same advance/set. */
 function isManual(clock: Clock): clock is Clock & { advance(ms: number): void; set(epochMs: number): void } {
   const c = clock as Partial<ManualClock>;
@@ -43,10 +46,13 @@ export function clockControl(clock: Clock): EmulatorClock {
     now: () => clock.now(),
     advance(ms) {
       if (typeof ms !== 'number' || !Number.isFinite(ms) || ms < 0) throw new ClockError(`advance needs a number of milliseconds >= 0, got ${String(ms)}`);
+      if (clock.now() + ms > MAX_EPOCH_MS) throw new ClockError(`advance would pass the latest representable time (${MAX_EPOCH_MS})`);
       need().advance(ms);
     },
     set(epochMs) {
-      if (typeof epochMs !== 'number' || !Number.isFinite(epochMs)) throw new ClockError(`set needs epoch milliseconds, got ${String(epochMs)}`);
+      if (typeof epochMs !== 'number' || !Number.isFinite(epochMs) || epochMs > MAX_EPOCH_MS) {
+        throw new ClockError(`set needs epoch milliseconds up to ${MAX_EPOCH_MS}, got ${String(epochMs)}`);
+      }
       const m = need();
       if (epochMs < clock.now()) throw new ClockError(`the clock cannot go backwards (now ${clock.now()}, asked ${epochMs})`);
       m.set(epochMs);

@@ -231,6 +231,8 @@ describe('/_emulator/clock endpoints', () => {
       ['/_emulator/clock/set', { epochMs: 0 }],
       ['/_emulator/clock/set', { iso: 'yesterday' }],
       ['/_emulator/clock/set', { __proto__: { epochMs: 1 } }],
+      ['/_emulator/clock/advance', { ms: 1e308 }],
+      ['/_emulator/clock/set', { epochMs: 9e15 }],
     ] as const) {
       const res = await post(path, body);
       expect(res.status).toBe(400);

@@ -220,6 +220,11 @@ describe('/_aws/sqs/messages', () => {
     expect(other.body.ErrorResponse.Error).toMatchObject({ Code: 'InvalidRequest', Message: 'This endpoint only accepts ReceiveMessage calls' });
     const garbage = await fetch(`${server.url}/_aws/sqs/messages`, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.ReceiveMessage' }, body: '{nope' });
     expect(garbage.status).toBe(400);
+    const undecodable = await fetch(`${server.url}/_aws/sqs/messages/%ZZ/${ACCOUNT}/q`);
+    expect(undecodable.status).toBe(404);
+    expect(await undecodable.text()).toContain('<Code>InvalidAddress</Code>');
+    const huge = await fetch(`${server.url}/_aws/sqs/messages`, { method: 'POST', headers: { 'content-type': 'application/x-amz-json-1.0' }, body: 'x'.repeat(1_048_577) });
+    expect(huge.status).toBe(413);
     const proto = await fetch(`${server.url}/_aws/sqs/messages?QueueUrl=__proto__`);
     expect(proto.status).toBe(400);
     expect(await proto.text()).toContain('NonExistentQueue');
