@@ -42,6 +42,8 @@ async function main(): Promise<void> {
   // Handlers first: whoever reads the startup line may signal at once.
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  if (options.clock === 'manual') log.info('Manual clock: time moves only through POST /_emulator/clock/advance and /_emulator/clock/set');
+  if (options.localstack) log.info(`LocalStack drop-in mode: queue URLs ${options.queueUrlStrategy ?? 'emulator'}, retention ${options.messageRetention ? 'on' : 'off'}`);
   process.stdout.write(
     `sqs-emulator ${VERSION} listening on ${emulator.url} (region ${options.region}, account ${options.accountId})\n`,
   );
