@@ -148,7 +148,8 @@ export class FaultInjector implements FaultControl {
       );
       const injection: Injection = { ruleId: rule.id, action: info.action, protocol: info.protocol, fault };
       for (const l of this.listeners) l(injection);
-      if (rule.latencyMs) await new Promise((r) => setTimeout(r, rule.latencyMs));
+      // unref: a pending delay never keeps a stopped emulator's process alive.
+      if (rule.latencyMs) await new Promise((r) => setTimeout(r, rule.latencyMs).unref());
       if (rule.dropConnection) throw new DropConnection();
       if (rule.error) throw FAULT_ERRORS[rule.error]!(rule.message);
     }
