@@ -12,7 +12,7 @@ import { Store, type PersistenceMode } from './persistence/store.js';
 import type { QueueConfig } from './config.js';
 import { createStartupQueues } from './startupQueues.js';
 import { clockControl, makeClock, type EmulatorClock } from './toolkit/clock.js';
-import { eventStream, waitFor, type EventStream, type WaitForOptions } from './toolkit/spies.js';
+import { eventStream, waitFor, waitForLongPoll, type EventStream, type WaitForLongPollOptions, type WaitForOptions } from './toolkit/spies.js';
 import type { SpiedMessage } from './engine/events.js';
 import { FaultInjector, type FaultControl } from './faults/injector.js';
 import type { FaultRuleInput } from './faults/rules.js';
@@ -25,7 +25,7 @@ export type { Random } from './engine/random.js';
 export { Engine } from './engine/engine.js';
 export { VERSION } from './version.js';
 export type { EmulatorClock } from './toolkit/clock.js';
-export type { EventStream, WaitForOptions } from './toolkit/spies.js';
+export type { EventStream, WaitForLongPollOptions, WaitForOptions } from './toolkit/spies.js';
 export { WaitForTimeout } from './toolkit/spies.js';
 export type { FaultControl, FaultRuleView } from './faults/injector.js';
 export { FaultRuleError, type FaultErrorName, type FaultRuleInput } from './faults/rules.js';
@@ -103,6 +103,8 @@ export interface RunningEmulator {
    * a message listing what was seen instead.
    */
   waitFor(options?: WaitForOptions): Promise<SpiedMessage>;
+  /** Resolves once `count` (default 1) long polls wait on the queue: advance a manual clock after it. */
+  waitForLongPoll(options?: WaitForLongPollOptions): Promise<void>;
   /** Fault injection: add, list, remove and clear rules that make chosen requests fail or slow down. */
   readonly faults: FaultControl;
   /** Answers waiting long polls empty, finishes requests under way, closes the port. */
@@ -175,6 +177,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     clock: clockHandle,
     events: eventStream(engine.events),
     waitFor: (o) => waitFor(engine.events, o),
+    waitForLongPoll: (o) => waitForLongPoll(engine, o),
     faults,
     stop() {
       stopping ??= new Promise<void>((resolve) => {

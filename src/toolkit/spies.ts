@@ -1,4 +1,5 @@
 import { parseQueueUrl } from '../api/queueUrl.js';
+import type { Engine } from '../engine/engine.js';
 import type { EngineEvents, MessageEventType, QueueIdentity, SpiedMessage, SqsEvent, SqsEventListener } from '../engine/events.js';
 
 /** The event stream as the programmatic handle exposes it (`handle.events`). */
@@ -43,6 +44,46 @@ export function eventStream(events: EngineEvents): EventStream {
     history: () => events.history(),
     clear: () => events.clearHistory(),
   };
+}
+
+export interface WaitForLongPollOptions {
+  /** A queue name, URL (any shape) or ARN. Default: any queue. */
+  queue?: string;
+  /** How many waiting ReceiveMessage calls. Default 1. */
+  count?: number;
+  /** Real milliseconds before giving up. Default 5000. */
+  timeoutMs?: number;
+}
+
+/**
+ * Resolves once `count` long polls wait on the queue: with a manual clock, advance time only
+ * after the receive you mean to wake (or time out) has reached the emulator.
+ */
+export async function waitForLongPoll(engine: Engine, options: WaitForLongPollOptions = {}): Promise<void> {
+  let inQueue: (q: QueueIdentity) => boolean;
+  try {
+    inQueue = queueMatcher(options.queue);
+  } catch (e) {
+    throw new Error(`waitForLongPoll: ${JSON.stringify(options.queue)} is neither a queue name, URL nor ARN (${(e as Error).message})`);
+  }
+  const count = options.count ?? 1;
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const waiting = (): number => {
+    let n = 0;
+    for (const q of engine.allQueues()) {
+      if (inQueue({ name: q.name, region: q.scope.region, accountId: q.scope.accountId, arn: q.arn })) n += q.waitingReceives;
+    }
+    return n;
+  };
+  const started = performance.now();
+  for (;;) {
+    const n = waiting();
+    if (n >= count) return;
+    if (performance.now() - started > timeoutMs) {
+      throw new Error(`waitForLongPoll: ${n} of ${count} long poll(s) waiting${options.queue ? ` on ${JSON.stringify(options.queue)}` : ''} after ${timeoutMs} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
 }
 
 function queueMatcher(spec: string | undefined): (q: QueueIdentity) => boolean {

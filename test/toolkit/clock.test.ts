@@ -126,7 +126,7 @@ describe.each(protocols)('manual clock over %s', (_name, makeClient) => {
   test('a waiting long poll answers empty when the advanced clock passes its deadline', async () => {
     const url = await queue();
     const poll = receive(url, { WaitTimeSeconds: 20 });
-    await waiting(server, url);
+    await server.waitForLongPoll({ queue: url });
     server.clock.advance(19 * S);
     let settled = false;
     void poll.then(() => (settled = true));
@@ -265,4 +265,15 @@ describe('--clock option', () => {
     expect(run(['--clock=system'], { SQS_EMULATOR_CLOCK: 'manual' })).toBe('system');
     expect(() => run(['--clock', 'fast'])).toThrow('--clock: clock must be system or manual, got "fast"');
   });
+});
+
+test('waitForLongPoll times out with how many polls were waiting', async () => {
+  const server = await emulator({ clock: 'manual' });
+  try {
+    await expect(server.waitForLongPoll({ queue: 'nothing-here', count: 2, timeoutMs: 20 })).rejects.toThrow(
+      'waitForLongPoll: 0 of 2 long poll(s) waiting on "nothing-here" after 20 ms',
+    );
+  } finally {
+    await server.stop();
+  }
 });
