@@ -27,7 +27,8 @@ async function main(): Promise<void> {
   const log = createLogger(options.logLevel);
   let emulator;
   try {
-    emulator = await startEmulator({ ...options, logger: log });
+    // No programmatic reader in this process: no event history to keep.
+    emulator = await startEmulator({ ...options, logger: log, eventHistory: 0 });
   } catch (e) {
     const code = (e as NodeJS.ErrnoException).code;
     const what = code === 'EADDRINUSE' || code === 'EACCES' ? `cannot listen on ${options.host}:${options.port}` : 'cannot start';
@@ -41,6 +42,8 @@ async function main(): Promise<void> {
   // Handlers first: whoever reads the startup line may signal at once.
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
+  if (options.clock === 'manual') log.info('Manual clock: time moves only through POST /_emulator/clock/advance and /_emulator/clock/set');
+  if (options.localstack) log.info(`LocalStack drop-in mode: queue URLs ${options.queueUrlStrategy ?? 'emulator'}, retention ${options.messageRetention ? 'on' : 'off'}`);
   process.stdout.write(
     `sqs-emulator ${VERSION} listening on ${emulator.url} (region ${options.region}, account ${options.accountId})\n`,
   );

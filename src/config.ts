@@ -1,8 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { defaults } from './api/limits.js';
 import { SqsError } from './api/errors.js';
+import { QUEUE_URL_STRATEGIES, type QueueUrlStrategy } from './api/queueUrl.js';
 import { validateQueueAttributes } from './api/queueAttributes.js';
 import { LOG_LEVELS, type LogLevel } from './log.js';
+import { FaultRuleError, parseFaultRule, type FaultRuleInput } from './faults/rules.js';
 
 /** Command-line options, each also settable by an environment variable. */
 export interface CliOptions {
@@ -17,8 +19,20 @@ export interface CliOptions {
   /** Snapshot interval of the `snapshot` persistence mode, ms. */
   snapshotIntervalMs: number;
   config?: string;
+  /** LocalStack drop-in mode: port 4566 and LocalStack's SQS_* environment variables. */
+  localstack?: boolean;
+  /** Shape of the queue URLs handed out. */
+  queueUrlStrategy?: QueueUrlStrategy;
+  /** Set from LocalStack's SQS_DELAY_RECENTLY_DELETED / SQS_DELAY_PURGE_RETRY / SQS_ENABLE_MESSAGE_RETENTION_PERIOD. */
+  strictQueueNameReuse?: boolean;
+  strictPurge?: boolean;
+  messageRetention?: boolean;
+  /** `manual`: time moves only through the `/_emulator/clock` endpoints (testing toolkit). */
+  clock?: 'system' | 'manual';
   /** Queues to create (or update) at start-up, from the config file. */
   queues?: QueueConfig[];
+  /** Fault-injection rules from the config file's `faults` key (testing toolkit). */
+  faults?: FaultRuleInput[];
 }
 
 /** A queue in the config file. `deadLetterQueue` links to another queue of the file by name. */
@@ -63,6 +77,26 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'snapshotIntervalMs',
     description: 'ms between snapshots in snapshot mode (default 5000)',
   },
+  {
+    flag: '--clock',
+    env: 'SQS_EMULATOR_CLOCK',
+    key: 'clock',
+    description: 'system | manual: a manual clock moves only through POST /_emulator/clock/advance (default system)',
+  },
+  {
+    flag: '--queue-url-strategy',
+    env: 'SQS_EMULATOR_QUEUE_URL_STRATEGY',
+    key: 'queueUrlStrategy',
+    description: `queue URL shape handed out: ${QUEUE_URL_STRATEGIES.join(' | ')} (default emulator: <base>/<account>/<name>)`,
+  },
+  {
+    flag: '--localstack',
+    env: 'SQS_EMULATOR_LOCALSTACK',
+    key: 'localstack',
+    boolean: true,
+    description:
+      "LocalStack drop-in: port 4566 unless set; honours SQS_ENDPOINT_STRATEGY, SQS_DELAY_RECENTLY_DELETED, SQS_DELAY_PURGE_RETRY, SQS_ENABLE_MESSAGE_RETENTION_PERIOD (default off)",
+  },
   { flag: '--config', env: 'SQS_EMULATOR_CONFIG', key: 'config', description: 'JSON config file: these options and queues to create at start-up' },
 ];
 
@@ -102,6 +136,20 @@ function setValue(options: CliOptions, spec: OptionSpec, raw: string, source: st
     case 'snapshotIntervalMs':
       if (!/^\d{1,9}$/.test(raw) || Number(raw) < 100) throw new ConfigError(`${source}: snapshot interval must be a number of ms >= 100, got "${raw}"`);
       options.snapshotIntervalMs = Number(raw);
+      break;
+    case 'localstack':
+      if (!['true', 'false', '1', '0', ''].includes(raw)) throw new ConfigError(`${source}: expected true or false, got "${raw}"`);
+      options.localstack = raw === 'true' || raw === '1' || raw === '';
+      break;
+    case 'queueUrlStrategy':
+      if (!(QUEUE_URL_STRATEGIES as readonly string[]).includes(raw)) {
+        throw new ConfigError(`${source}: queue URL strategy must be one of ${QUEUE_URL_STRATEGIES.join(', ')}, got "${raw}"`);
+      }
+      options.queueUrlStrategy = raw as QueueUrlStrategy;
+      break;
+    case 'clock':
+      if (raw !== 'system' && raw !== 'manual') throw new ConfigError(`${source}: clock must be system or manual, got "${raw}"`);
+      options.clock = raw;
       break;
     case 'config':
       options.config = raw;
@@ -149,7 +197,39 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     if (value === undefined) throw new ConfigError(`${flag} needs a value`);
     setValue(options, spec, value, flag);
   }
+  if (options.localstack) applyLocalStackEnvironment(options, argv, env);
   return { kind: 'run', options };
+}
+
+/** LocalStack's truthy values for its boolean settings. */
+const localStackTrue = (v: string | undefined): boolean => v !== undefined && ['1', 'true'].includes(v.trim().toLowerCase());
+
+/**
+ * LocalStack drop-in mode: LocalStack's port and the SQS settings its users already have in
+ * their compose files, mapped to ours. Our own flags and SQS_EMULATOR_* variables still win.
+ * https://docs.localstack.cloud/aws/services/sqs/ (configuration)
+ */
+function applyLocalStackEnvironment(options: CliOptions, argv: readonly string[], env: NodeJS.ProcessEnv): void {
+  const portGiven = argv.some((a) => a === '--port' || a.startsWith('--port=')) || (env.SQS_EMULATOR_PORT ?? '') !== '';
+  if (!portGiven && options.port === defaults.port) options.port = 4566;
+  const strategyGiven =
+    argv.some((a) => a === '--queue-url-strategy' || a.startsWith('--queue-url-strategy=')) || (env.SQS_EMULATOR_QUEUE_URL_STRATEGY ?? '') !== '';
+  const strategy = env.SQS_ENDPOINT_STRATEGY?.trim().toLowerCase();
+  if (!strategyGiven && strategy) {
+    // `dynamic` follows the host the caller used, as ours does.
+    const mapped = strategy === 'dynamic' ? 'emulator' : strategy;
+    if (!['standard', 'domain', 'path', 'off', 'emulator'].includes(mapped)) {
+      throw new ConfigError(`SQS_ENDPOINT_STRATEGY: must be standard, domain, path, dynamic or off, got "${env.SQS_ENDPOINT_STRATEGY}"`);
+    }
+    options.queueUrlStrategy = mapped as QueueUrlStrategy;
+  }
+  // LocalStack leaves the 60 s rules off unless asked; --strict still turns both on.
+  if (!options.strict) {
+    options.strictQueueNameReuse = localStackTrue(env.SQS_DELAY_RECENTLY_DELETED);
+    options.strictPurge = localStackTrue(env.SQS_DELAY_PURGE_RETRY);
+  }
+  // LocalStack keeps messages forever unless SQS_ENABLE_MESSAGE_RETENTION_PERIOD is set.
+  options.messageRetention = localStackTrue(env.SQS_ENABLE_MESSAGE_RETENTION_PERIOD);
 }
 
 export function helpText(): string {
@@ -184,6 +264,9 @@ const FILE_KEYS: Readonly<Record<string, OptionSpec['key']>> = {
   dataDir: 'dataDir',
   persistence: 'persistence',
   snapshotIntervalMs: 'snapshotIntervalMs',
+  clock: 'clock',
+  localstack: 'localstack',
+  queueUrlStrategy: 'queueUrlStrategy',
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -206,6 +289,10 @@ export function loadConfigFile(path: string, options: CliOptions): void {
       options.queues = parseQueues(path, value);
       continue;
     }
+    if (key === 'faults') {
+      options.faults = parseFaults(path, value);
+      continue;
+    }
     const option = FILE_KEYS[key];
     if (!option) throw new ConfigError(`config file ${path}: unknown key "${key}"`);
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
@@ -213,6 +300,23 @@ export function loadConfigFile(path: string, options: CliOptions): void {
     }
     setValue(options, OPTIONS.find((o) => o.key === option)!, String(value), `config file ${path}: ${key}`);
   }
+}
+
+/** Fault rules, validated here so that a bad rule names its path: `faults[0].error: must be one of ...`. */
+function parseFaults(path: string, value: unknown): FaultRuleInput[] {
+  if (!Array.isArray(value)) throw new ConfigError(`config file ${path}: faults: must be a list`);
+  const ids = new Set<string>();
+  return value.map((raw: unknown, i) => {
+    try {
+      const rule = parseFaultRule(raw, `faults[${i}]`, () => `fault-${i + 1}`);
+      if (ids.has(rule.id)) throw new FaultRuleError(`faults[${i}].id: duplicate id ${rule.id}`);
+      ids.add(rule.id);
+    } catch (e) {
+      if (e instanceof FaultRuleError) throw new ConfigError(`config file ${path}: ${e.message}`);
+      throw e;
+    }
+    return raw as FaultRuleInput;
+  });
 }
 
 function parseQueues(path: string, value: unknown): QueueConfig[] {

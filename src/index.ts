@@ -11,11 +11,33 @@ import { VERSION } from './version.js';
 import { Store, type PersistenceMode } from './persistence/store.js';
 import type { QueueConfig } from './config.js';
 import { createStartupQueues } from './startupQueues.js';
+import { clockControl, makeClock, type EmulatorClock } from './toolkit/clock.js';
+import { eventStream, waitFor, waitForLongPoll, type EventStream, type WaitForLongPollOptions, type WaitForOptions } from './toolkit/spies.js';
+import type { SpiedMessage } from './engine/events.js';
+import { FaultInjector, type FaultControl } from './faults/injector.js';
+import type { FaultRuleInput } from './faults/rules.js';
+import type { RequestHooks } from './http/dispatch.js';
+import type { QueueUrlStrategy } from './api/queueUrl.js';
+import { Metrics } from './http/metrics.js';
 
 export { ManualClock, SystemClock, type Clock } from './engine/clock.js';
 export type { Random } from './engine/random.js';
 export { Engine } from './engine/engine.js';
 export { VERSION } from './version.js';
+export type { EmulatorClock } from './toolkit/clock.js';
+export type { EventStream, WaitForLongPollOptions, WaitForOptions } from './toolkit/spies.js';
+export { WaitForTimeout } from './toolkit/spies.js';
+export type { FaultControl, FaultRuleView } from './faults/injector.js';
+export { FaultRuleError, type FaultErrorName, type FaultRuleInput } from './faults/rules.js';
+export type {
+  MessageEventType,
+  QueueIdentity,
+  SpiedAttribute,
+  SpiedMessage,
+  SqsEvent,
+  SqsEventListener,
+  SqsEventType,
+} from './engine/events.js';
 
 export interface EmulatorOptions {
   /** TCP port; 0 picks a free one. Default 9324. */
@@ -29,8 +51,31 @@ export interface EmulatorOptions {
   logLevel?: LogLevel;
   /** AWS's 60-second rules: queue-name reuse after delete, one PurgeQueue per minute. */
   strict?: boolean;
-  /** Inject time (e.g. a ManualClock) and randomness. */
-  clock?: Clock;
+  /**
+   * Time: `'system'` (default), `'manual'` (moves only through `handle.clock.advance/set` or
+   * `POST /_emulator/clock/advance`), or any Clock object (e.g. a ManualClock).
+   */
+  clock?: Clock | 'manual' | 'system';
+  /** Start time of a `'manual'` clock, epoch ms. Default: the real time at start. */
+  clockStart?: number;
+  /**
+   * How many recent message events `handle.events.history()` and `waitFor` keep. Default 1000;
+   * 0 keeps none (and costs nothing when nobody subscribes).
+   */
+  eventHistory?: number;
+  /** The 60 s queue-name reuse rule alone (default: `strict`). */
+  strictQueueNameReuse?: boolean;
+  /** The one-PurgeQueue-per-60-seconds rule alone (default: `strict`). */
+  strictPurge?: boolean;
+  /** Expire messages after MessageRetentionPeriod. Default true. */
+  messageRetention?: boolean;
+  /** Shape of the queue URLs handed out: `emulator` (default), or LocalStack's `standard`, `domain`, `path`, `off`. */
+  queueUrlStrategy?: QueueUrlStrategy;
+  /** Serve `GET /metrics` (Prometheus text format) and count for it. Default true. */
+  metrics?: boolean;
+  /** Fault-injection rules active from the start (see docs/toolkit.md). Default none. */
+  faults?: FaultRuleInput[];
+  /** Randomness (ids, receipt handles). */
   random?: Random;
   logger?: Logger;
   /** Persist the state in this directory (restored before the port opens). Default: memory only. */
@@ -48,6 +93,20 @@ export interface RunningEmulator {
   readonly url: string;
   readonly port: number;
   readonly engine: Engine;
+  /** The emulator's clock: `now()`, and `advance(ms)` / `set(epochMs)` when it is manual. */
+  readonly clock: EmulatorClock;
+  /** What happens to messages: sent, received, deleted, visibilityChanged, movedToDeadLetterQueue, expired, purged. */
+  readonly events: EventStream;
+  /**
+   * Resolves with the message of the first matching event (`event` default `'sent'`), from the
+   * kept history or as it happens; rejects after `timeoutMs` (default 5000, real time) with
+   * a message listing what was seen instead.
+   */
+  waitFor(options?: WaitForOptions): Promise<SpiedMessage>;
+  /** Resolves once `count` (default 1) long polls wait on the queue: advance a manual clock after it. */
+  waitForLongPoll(options?: WaitForLongPollOptions): Promise<void>;
+  /** Fault injection: add, list, remove and clear rules that make chosen requests fail or slow down. */
+  readonly faults: FaultControl;
   /** Answers waiting long polls empty, finishes requests under way, closes the port. */
   stop(): Promise<void>;
 }
@@ -56,7 +115,24 @@ export interface RunningEmulator {
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? defaults.host;
   const log = options.logger ?? createLogger(options.logLevel ?? 'info');
-  const engine = new Engine({ clock: options.clock, random: options.random, strict: options.strict });
+  const clock = makeClock(options.clock, options.clockStart);
+  const engine = new Engine({
+    clock,
+    random: options.random,
+    strict: options.strict,
+    strictQueueNameReuse: options.strictQueueNameReuse,
+    strictPurge: options.strictPurge,
+    messageRetention: options.messageRetention,
+    eventHistory: options.eventHistory ?? 1_000,
+  });
+  const clockHandle = clockControl(clock);
+  /** Request hooks of the front door; the fault injector is in it only while it has rules. */
+  const hooks: RequestHooks[] = [];
+  const metrics = options.metrics === false ? undefined : new Metrics(engine);
+  if (metrics) hooks.push(metrics.hook);
+  const faults = new FaultInjector(hooks, log);
+  if (metrics) faults.onInjection((i) => metrics.injection(i));
+  if (options.faults?.length) faults.add(...options.faults);
   const store = options.dataDir
     ? await Store.open(options.dataDir, engine, {
         mode: options.persistence ?? 'durable',
@@ -75,8 +151,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
   const region = options.region ?? defaults.region;
   const accountId = options.accountId ?? defaults.accountId;
-  const app = createApp({ engine, region, accountId, version: VERSION });
-  const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log }, app);
+  const app = createApp({ engine, region, accountId, version: VERSION, toolkit: { clock: clockHandle, faults }, metrics });
+  const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log, hooks, queueUrlStrategy: options.queueUrlStrategy }, app);
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, door.listener);
   server.headersTimeout = 60_000;
   server.requestTimeout = 120_000;
@@ -98,6 +174,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     url: `http://${urlHost}:${port}`,
     port,
     engine,
+    clock: clockHandle,
+    events: eventStream(engine.events),
+    waitFor: (o) => waitFor(engine.events, o),
+    waitForLongPoll: (o) => waitForLongPoll(engine, o),
+    faults,
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         // Answers written from now on (long polls answered empty, requests under way) close

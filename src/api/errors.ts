@@ -56,6 +56,21 @@ export const ErrorTypes = {
   SerializationException: coral('SerializationException', 'SerializationException'),
   RequestEntityTooLarge: coral('RequestEntityTooLargeException', 'RequestEntityTooLarge', 413),
   InternalFailure: coral('InternalFailure', 'InternalFailure', 500, 'Receiver'),
+  // Service-side conditions the emulator never causes by itself; the testing toolkit's fault
+  // injection sends them (src/faults). Shapes, query codes and statuses from the SQS model
+  // (@aws-sdk/client-sqs: RequestThrottled awsQueryError ["RequestThrottled", 403],
+  // KmsThrottled ["KMS.ThrottlingException", 400]); the two 5xx are AWS common errors.
+  RequestThrottled: sqs('RequestThrottled', 'RequestThrottled', 403),
+  KmsThrottled: sqs('KmsThrottled', 'KMS.ThrottlingException', 400),
+  InternalError: coral('InternalError', 'InternalError', 500, 'Receiver'),
+  // LocalStack's /_aws/sqs/messages refuses other actions with this code (src/http/localstack.ts).
+  InvalidRequest: coral('InvalidRequest', 'InvalidRequest'),
+  ServiceUnavailable: {
+    type: 'com.amazon.coral.availability#ServiceUnavailableException',
+    code: 'ServiceUnavailable',
+    status: 503,
+    fault: 'Receiver',
+  },
 } as const satisfies Record<string, ErrorType>;
 
 /** An SQS error as AWS returns it. `queryMessage` is set where the query text differs. */
@@ -133,6 +148,11 @@ export const errors = {
   serialization: (message: string) => new SqsError(E.SerializationException, message),
   requestEntityTooLarge: (limit: number) =>
     new SqsError(E.RequestEntityTooLarge, `Request body must be no longer than ${limit} bytes.`),
+  requestThrottled: (message = 'Rate exceeded') => new SqsError(E.RequestThrottled, message),
+  kmsThrottled: (message = 'The request was denied due to request throttling by AWS KMS.') => new SqsError(E.KmsThrottled, message),
+  internalError: (message = 'We encountered an internal error. Please try again.') => new SqsError(E.InternalError, message),
+  serviceUnavailable: (message = 'Service is unable to handle request.') => new SqsError(E.ServiceUnavailable, message),
+  invalidRequest: (message: string) => new SqsError(E.InvalidRequest, message),
   internalFailure: () =>
     new SqsError(E.InternalFailure, 'The request processing has failed because of an unknown error, exception or failure.'),
 };

@@ -18,7 +18,15 @@ const REGION_HOSTS: readonly RegExp[] = [
   /^sqs(?:-fips)?\.([a-z0-9-]+)\.(?:amazonaws\.com(?:\.cn)?|api\.aws)$/,
   /^([a-z0-9-]+)\.queue\.amazonaws\.com(?:\.cn)?$/,
   /^sqs\.([a-z0-9-]+)\.localhost\.localstack\.cloud$/,
+  // LocalStack's shapes on any host (its SQS_ENDPOINT_STRATEGY standard and domain, with
+  // LOCALSTACK_HOST set to anything): the label must look like an AWS region, so that a host
+  // merely named `sqs.example.internal` keeps the caller's region.
+  /^sqs\.([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.[^/]+$/,
+  /^([a-z]{2}(?:-[a-z]+)+-\d{1,2})\.queue\.[^/]+$/,
 ];
+
+/** LocalStack's domain strategy names us-east-1 by leaving the region out. */
+const DEFAULT_REGION_HOSTS = new Set(['queue.amazonaws.com', 'queue.localhost.localstack.cloud']);
 
 const NAME = /^[A-Za-z0-9_-]{1,80}(?:\.fifo)?$/;
 const ACCOUNT = /^[0-9]{12}$/;
@@ -57,13 +65,51 @@ export function parseQueueUrl(url: string): QueueAddress {
   const address = parseQueuePath(path);
   let region = address?.region;
   if (!region && host) {
-    if (host === 'queue.amazonaws.com') region = 'us-east-1';
+    if (DEFAULT_REGION_HOSTS.has(host)) region = 'us-east-1';
     for (const pattern of REGION_HOSTS) region ??= pattern.exec(host)?.[1];
   }
   if (address) return { ...address, region };
   const single = path.split('/').filter((p) => p !== '');
   if (single.length === 1 && NAME.test(single[0]!)) return { region, name: single[0]! };
   throw errors.invalidAddress(url);
+}
+
+/**
+ * The shape of the queue URLs handed out (CreateQueue, GetQueueUrl, ListQueues...):
+ * `emulator` (default) and LocalStack's `off`: `<base>/<account>/<name>`, on the host the
+ * caller used; LocalStack's SQS_ENDPOINT_STRATEGY values `path`: `<base>/queue/<region>/<account>/<name>`,
+ * `standard`: `http://sqs.<region>.localhost.localstack.cloud:<port>/<account>/<name>`,
+ * `domain`: `http://<region>.queue.localhost.localstack.cloud:<port>/...` (no region for us-east-1).
+ */
+export type QueueUrlStrategy = 'emulator' | 'off' | 'path' | 'standard' | 'domain';
+export const QUEUE_URL_STRATEGIES: readonly QueueUrlStrategy[] = ['emulator', 'off', 'path', 'standard', 'domain'];
+
+const LOCALSTACK_HOSTNAME = 'localhost.localstack.cloud';
+
+/**
+ * The base that `queueUrl()` appends `/<account>/<name>` to, for a strategy and the queue's
+ * region. The emulator's own shape is `<endpoint>/<account>/<name>` in the default region and
+ * `<endpoint>/queue/<region>/<account>/<name>` in any other, so that the same name in two
+ * regions has two URLs, as on AWS (F30), and each URL finds its queue whatever the signature says.
+ */
+export function queueUrlBase(strategy: QueueUrlStrategy | undefined, callerBase: string, region: string, defaultRegion: string): string {
+  switch (strategy) {
+    case undefined:
+    case 'emulator':
+      return region === defaultRegion ? callerBase : `${callerBase}/queue/${region}`;
+    case 'off':
+      return callerBase;
+    case 'path':
+      return `${callerBase}/queue/${region}`;
+    case 'standard':
+    case 'domain': {
+      const m = /^(https?):\/\/(?:\[[^\]]*\]|[^:/]*)(:\d+)?$/.exec(callerBase);
+      const scheme = m?.[1] ?? 'http';
+      const port = m?.[2] ?? '';
+      const host = strategy === 'standard' ? `sqs.${region}.${LOCALSTACK_HOSTNAME}` : `${region === 'us-east-1' ? '' : `${region}.`}queue.${LOCALSTACK_HOSTNAME}`;
+      return `${scheme}://${host}${port}`;
+    }
+  }
 }
 
 export function queueUrl(baseUrl: string, accountId: string, name: string): string {

@@ -1,6 +1,7 @@
 import { errors } from '../api/errors.js';
 import { limits } from '../api/limits.js';
 import { type Clock, SystemClock } from './clock.js';
+import { EngineEvents } from './events.js';
 import { cryptoRandom, type Random } from './random.js';
 import { MoveTasks, type MoveTaskRecord } from './moveTasks.js';
 import { Scheduler } from './scheduler.js';
@@ -23,6 +24,13 @@ export interface EngineOptions {
   random?: Random;
   /** AWS's timing rules that get in the way locally: 60 s name reuse, one purge per 60 s. */
   strict?: boolean;
+  /** Each of the two 60 s rules on its own (LocalStack's SQS_DELAY_RECENTLY_DELETED / SQS_DELAY_PURGE_RETRY); default `strict`. */
+  strictQueueNameReuse?: boolean;
+  strictPurge?: boolean;
+  /** MessageRetentionPeriod expires messages (default true; LocalStack keeps them unless SQS_ENABLE_MESSAGE_RETENTION_PERIOD). */
+  messageRetention?: boolean;
+  /** Message events kept for the toolkit's waitFor (0 = none, the default). */
+  eventHistory?: number;
 }
 
 export interface CreateQueueInput {
@@ -50,19 +58,26 @@ export class Engine {
   /** Persistence plugs in here to hear every durable change. */
   readonly changes: { sink: ChangeSink | undefined } = { sink: undefined };
   private readonly deletedAt = new Map<string, number>();
+  private readonly strictNames: boolean;
+  /** What happens to messages (sent, received, deleted...): spies and metrics listen here. */
+  readonly events: EngineEvents;
 
   constructor(options: EngineOptions = {}) {
     this.clock = options.clock ?? new SystemClock();
     this.random = options.random ?? cryptoRandom;
     this.strict = options.strict ?? false;
+    this.strictNames = options.strictQueueNameReuse ?? this.strict;
     this.scheduler = new Scheduler(this.clock);
+    this.events = new EngineEvents(() => this.clock.now(), options.eventHistory ?? 0);
     this.env = {
       clock: this.clock,
       random: this.random,
       scheduler: this.scheduler,
-      strict: this.strict,
+      strict: options.strictPurge ?? this.strict,
+      retention: options.messageRetention ?? true,
       queueByArn: (arn) => this.queueByArn(arn),
       changes: this.changes,
+      events: this.events,
     };
     this.moveTasks = new MoveTasks(this.clock, this.scheduler, (arn) => this.queueByArn(arn), this.changes);
   }
@@ -99,7 +114,7 @@ export class Engine {
     const key = `${scopeKey(scope)}\u0000${input.name}`;
     const deletedAt = this.deletedAt.get(key);
     if (deletedAt !== undefined) {
-      if (this.strict && this.clock.now() - deletedAt < limits.queueNameReuseMs) throw errors.queueDeletedRecently();
+      if (this.strictNames && this.clock.now() - deletedAt < limits.queueNameReuseMs) throw errors.queueDeletedRecently();
       this.deletedAt.delete(key);
     }
     const queue = new Queue(scope, input.name, input.fifo, this.env);
@@ -122,7 +137,7 @@ export class Engine {
     queues.delete(queue.name);
     queue.close();
     this.changes.sink?.queueDeleted(queue);
-    if (this.strict) this.deletedAt.set(`${scopeKey(queue.scope)}\u0000${queue.name}`, this.clock.now());
+    if (this.strictNames) this.deletedAt.set(`${scopeKey(queue.scope)}\u0000${queue.name}`, this.clock.now());
   }
 
   /** Queues of one region and account whose names start with `prefix`, in name order. */

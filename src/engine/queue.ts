@@ -2,6 +2,7 @@ import { errors } from '../api/errors.js';
 import { limits } from '../api/limits.js';
 import type { StoredAttributes } from '../api/shapes.js';
 import type { Clock } from './clock.js';
+import type { EngineEvents } from './events.js';
 import { Message, MessageList, type MessageData, type MessageOwner } from './message.js';
 import type { Random } from './random.js';
 import type { Scheduler, Task } from './scheduler.js';
@@ -16,10 +17,15 @@ export interface QueueEnvironment {
   readonly clock: Clock;
   readonly random: Random;
   readonly scheduler: Scheduler;
+  /** The one-PurgeQueue-per-60-seconds rule. */
   readonly strict: boolean;
+  /** False: MessageRetentionPeriod never expires messages (LocalStack's default). */
+  readonly retention: boolean;
   /** Finds a queue by ARN (dead-letter targets). */
   readonly queueByArn: (arn: string) => Queue | undefined;
   readonly changes: { sink: ChangeSink | undefined };
+  /** Message events (testing toolkit, metrics); emit only when `events.active`. */
+  readonly events: EngineEvents;
 }
 
 /** Where the engine announces durable changes (persistence listens; nothing when off). */
@@ -434,6 +440,7 @@ export class Queue implements MessageOwner {
       this.makeReady(message);
       this.wakeWaiters();
     }
+    if (this.env.events.active) this.env.events.message('sent', this, message);
     return { data, duplicate: false };
   }
 
@@ -548,6 +555,7 @@ export class Queue implements MessageOwner {
         // This receive would pass maxReceiveCount: the message moves instead of being delivered.
         this.remove(message);
         deadLetterQueue.adoptDeadLetter(message, this.arn);
+        if (this.env.events.active) this.env.events.message('movedToDeadLetterQueue', this, message, { deadLetterQueue });
         return;
       }
       if (!this.fifo) this.ready.remove(message);
@@ -561,8 +569,10 @@ export class Queue implements MessageOwner {
       message.deadline = now + visibilityMs;
       message.version++;
       this.env.scheduler.schedule(message.deadline, message);
-      out.push({ message, receiptHandle: makeReceiptHandle(message.data.id, message.receiptNonce) });
+      const receiptHandle = makeReceiptHandle(message.data.id, message.receiptNonce);
+      out.push({ message, receiptHandle });
       this.env.changes.sink?.message(this, message);
+      if (this.env.events.active) this.env.events.message('received', this, message, { receiptHandle });
     };
     if (!this.fifo) {
       while (out.length < max) {
@@ -639,6 +649,7 @@ export class Queue implements MessageOwner {
       throw errors.invalidParameterValueFor('ReceiptHandle', receiptHandle, 'The receipt handle has expired.');
     }
     this.remove(message);
+    if (this.env.events.active) this.env.events.message('deleted', this, message);
     this.wakeWaiters();
   }
 
@@ -671,6 +682,7 @@ export class Queue implements MessageOwner {
     }
     message.version++;
     this.env.changes.sink?.message(this, message);
+    if (this.env.events.active) this.env.events.message('visibilityChanged', this, message, { visibilityTimeout });
     if (visibilityTimeout === 0) {
       if (message.state === 'inflight') {
         this.release(message);
@@ -709,7 +721,9 @@ export class Queue implements MessageOwner {
     const now = this.env.clock.now();
     if (this.env.strict && now - this.lastPurgeAt < limits.purgeIntervalMs) throw errors.purgeQueueInProgress(this.name);
     this.lastPurgeAt = now;
+    const count = this.messages.size;
     this.purgeAll();
+    if (this.env.events.active) this.env.events.purged(this, count);
     this.env.changes.sink?.purged(this);
   }
 
@@ -867,6 +881,7 @@ export class Queue implements MessageOwner {
    */
   private scheduleRetention(): void {
     this.retention.version++;
+    if (!this.env.retention) return;
     const oldest = this.age.head;
     if (oldest) {
       this.env.scheduler.schedule(oldest.enqueuedAt + this.settings.messageRetentionPeriod * 1000, this.retention);
@@ -876,7 +891,10 @@ export class Queue implements MessageOwner {
   private expire(now: number): void {
     if (this.deleted) return;
     const retentionMs = this.settings.messageRetentionPeriod * 1000;
-    for (let m = this.age.head; m && m.enqueuedAt + retentionMs <= now; m = this.age.head) this.remove(m);
+    for (let m = this.age.head; m && m.enqueuedAt + retentionMs <= now; m = this.age.head) {
+      this.remove(m);
+      if (this.env.events.active) this.env.events.message('expired', this, m);
+    }
     this.scheduleRetention();
     this.wakeWaiters();
   }

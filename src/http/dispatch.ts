@@ -1,6 +1,6 @@
 import { coerceInput } from '../api/coerce.js';
 import { errors, SqsError } from '../api/errors.js';
-import { parseQueuePath } from '../api/queueUrl.js';
+import { parseQueuePath, queueUrlBase, type QueueUrlStrategy } from '../api/queueUrl.js';
 import type { RequestContext } from '../actions/action.js';
 import { findAction } from '../actions/registry.js';
 import type { Engine } from '../engine/engine.js';
@@ -16,6 +16,8 @@ export interface DispatchSettings {
   readonly log: Logger;
   /** Observers and interceptors of SQS requests (logs, metrics, fault injection). */
   readonly hooks?: readonly RequestHooks[];
+  /** Shape of the queue URLs handed out (LocalStack's SQS_ENDPOINT_STRATEGY); default the emulator's. */
+  readonly queueUrlStrategy?: QueueUrlStrategy;
 }
 
 /** An SQS request once its action and parameters are known. */
@@ -134,7 +136,7 @@ async function run(request: WireRequest, caller: Caller, settings: DispatchSetti
       // tests can act as several accounts; any other key is the default account.
       accountId: scope.accessKeyId && /^\d{12}$/.test(scope.accessKeyId) ? scope.accessKeyId : settings.accountId,
       accessKeyId: scope.accessKeyId,
-      baseUrl: caller.baseUrl,
+      baseUrl: queueUrlBase(settings.queueUrlStrategy, caller.baseUrl, scope.region ?? settings.region, settings.region),
       traceHeader: header(request, 'x-amzn-trace-id'),
       // Only a long poll asks for the signal: made lazily, it costs other requests nothing.
       get signal() {

@@ -14,13 +14,6 @@ export interface KnownDifference {
 }
 
 export const knownDifferences: KnownDifference[] = [
-  {
-    case: 'createQueue-same-name-two-regions',
-    target: 'emulator',
-    reason:
-      'F30: the same name in two regions gives two queues (isolated, GetQueueUrl answers per region) but the same URL, ' +
-      'http://<host>/<account>/<name>: the region is taken only from the SigV4 scope, so the URL does not tell the queues apart. AWS gives two different URLs.',
-  },
 ];
 
 export function knownDifference(caseId: string, target: Target, protocol: Protocol): KnownDifference | undefined {

@@ -313,7 +313,7 @@ describe('__proto__, constructor and friends are plain data', () => {
     for (const name of specialNames) {
       const created = await rawJson(server.url, 'CreateQueue', { QueueName: name }, { headers: region });
       expect([name, created.status]).toEqual([name, 200]);
-      expect(created.body.QueueUrl).toBe(`${server.url}/${ACCOUNT}/${name}`);
+      expect(created.body.QueueUrl).toBe(`${server.url}/queue/eu-north-1/${ACCOUNT}/${name}`);
       const sent = await rawJson(server.url, 'SendMessage', { QueueUrl: created.body.QueueUrl, MessageBody: name }, { headers: region });
       expect(sent.status).toBe(200);
     }

@@ -605,13 +605,18 @@ describe('region from the SigV4 credential scope (§1.1)', () => {
     // The same name in another region is another queue (F30).
     const again = await rawQuery(server.url, { Action: 'CreateQueue', QueueName: name }, { headers: signed('ap-south-1') });
     expect(again.status).toBe(200);
-    const arn2 = await rawJson(
-      server.url,
-      'GetQueueAttributes',
-      { QueueUrl: url, AttributeNames: ['QueueArn'] },
-      { headers: signed('ap-south-1') },
-    );
-    expect(arn2.body.Attributes.QueueArn).toBe(`arn:aws:sqs:ap-south-1:${ACCOUNT}:${name}`);
+    // Each region hands out its own URL; a URL without a region follows the signature's.
+    expect(again.body.CreateQueueResponse.CreateQueueResult.QueueUrl).toBe(`${server.url}/queue/ap-south-1/${ACCOUNT}/${name}`);
+    expect(url).toBe(`${server.url}/queue/eu-west-2/${ACCOUNT}/${name}`);
+    for (const region of ['eu-west-2', 'ap-south-1']) {
+      const arn2 = await rawJson(
+        server.url,
+        'GetQueueAttributes',
+        { QueueUrl: `${server.url}/${ACCOUNT}/${name}`, AttributeNames: ['QueueArn'] },
+        { headers: signed(region) },
+      );
+      expect(arn2.body.Attributes.QueueArn).toBe(`arn:aws:sqs:${region}:${ACCOUNT}:${name}`);
+    }
   });
 
   test('a presigned GET carries the region in X-Amz-Credential; the X-Amz-* parameters are not SQS parameters', async () => {

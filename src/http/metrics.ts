@@ -1,0 +1,182 @@
+import express from 'express';
+import type { Engine } from '../engine/engine.js';
+import type { QueueLike, SqsEventType } from '../engine/events.js';
+import type { Injection } from '../faults/injector.js';
+import type { RequestHooks, RequestRecord } from './dispatch.js';
+
+/**
+ * `GET /metrics` in the Prometheus text exposition format (version 0.0.4):
+ *
+ * - per queue (labels region, account, queue): gauges of visible, in-flight and delayed
+ *   messages and the age of the oldest message, read at scrape time; counters of messages
+ *   sent, received, deleted, moved to a dead-letter queue and expired, from the engine's events;
+ * - per action and protocol: request counts (with the HTTP status) and a latency histogram,
+ *   from the dispatch `after` hook;
+ * - fault injections by action, protocol and fault.
+ */
+
+const PREFIX = 'sqs_emulator_';
+/** Seconds; long polls reach 20 s. */
+const BUCKETS = [0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 20];
+
+interface QueueCounters {
+  readonly region: string;
+  readonly accountId: string;
+  readonly name: string;
+  sent: number;
+  received: number;
+  deleted: number;
+  movedToDeadLetterQueue: number;
+  expired: number;
+  purged: number;
+}
+
+interface RequestStats {
+  readonly action: string;
+  readonly protocol: string;
+  readonly byStatus: Map<number, number>;
+  readonly buckets: Float64Array;
+  sum: number;
+  count: number;
+}
+
+const COUNTED: Partial<Record<SqsEventType, keyof QueueCounters>> = {
+  sent: 'sent',
+  received: 'received',
+  deleted: 'deleted',
+  movedToDeadLetterQueue: 'movedToDeadLetterQueue',
+  expired: 'expired',
+  purged: 'purged',
+};
+
+/** Label values escaped as the format asks: backslash, double quote, newline. */
+const esc = (v: string): string => v.replace(/\\/g, '\\\\').replace(/"/g, '\\"').replace(/\n/g, '\\n');
+const labels = (pairs: Record<string, string>): string =>
+  `{${Object.entries(pairs)
+    .map(([k, v]) => `${k}="${esc(v)}"`)
+    .join(',')}}`;
+const num = (n: number): string => (Number.isFinite(n) ? String(n) : n > 0 ? '+Inf' : '-Inf');
+
+export class Metrics {
+  private readonly queues = new Map<string, QueueCounters>();
+  private readonly requests = new Map<string, RequestStats>();
+  private readonly faults = new Map<string, { action: string; protocol: string; fault: string; count: number }>();
+  /** Goes in the front door's hooks: observes every SQS answer. */
+  readonly hook: RequestHooks = { after: (record) => this.request(record) };
+
+  constructor(private readonly engine: Engine) {
+    engine.events.setCounter((type, queue, n) => this.count(type, queue, n));
+  }
+
+  /** Counts one fault injection (the injector's listener). */
+  injection(i: Injection): void {
+    const key = `${i.action}\u0000${i.protocol}\u0000${i.fault}`;
+    const entry = this.faults.get(key);
+    if (entry) entry.count++;
+    else this.faults.set(key, { action: i.action, protocol: i.protocol, fault: i.fault, count: 1 });
+  }
+
+  private count(type: SqsEventType, queue: QueueLike, n: number): void {
+    const field = COUNTED[type];
+    if (!field) return;
+    let c = this.queues.get(queue.arn);
+    if (!c) {
+      c = { region: queue.scope.region, accountId: queue.scope.accountId, name: queue.name, sent: 0, received: 0, deleted: 0, movedToDeadLetterQueue: 0, expired: 0, purged: 0 };
+      this.queues.set(queue.arn, c);
+    }
+    (c[field] as number) += n;
+  }
+
+  private request(r: RequestRecord): void {
+    const key = `${r.action}\u0000${r.protocol}`;
+    let s = this.requests.get(key);
+    if (!s) {
+      s = { action: r.action, protocol: r.protocol, byStatus: new Map(), buckets: new Float64Array(BUCKETS.length), sum: 0, count: 0 };
+      this.requests.set(key, s);
+    }
+    s.byStatus.set(r.status, (s.byStatus.get(r.status) ?? 0) + 1);
+    const seconds = r.durationMs / 1000;
+    s.sum += seconds;
+    s.count++;
+    for (let i = 0; i < BUCKETS.length; i++) {
+      if (seconds <= BUCKETS[i]!) {
+        s.buckets[i]!++;
+        break;
+      }
+    }
+  }
+
+  /** The exposition text. Reading it applies passed deadlines first, like any SQS call. */
+  render(): string {
+    this.engine.tick();
+    const now = this.engine.clock.now();
+    const out: string[] = [];
+    const family = (name: string, type: 'gauge' | 'counter' | 'histogram', help: string): void => {
+      out.push(`# HELP ${PREFIX}${name} ${help}`, `# TYPE ${PREFIX}${name} ${type}`);
+    };
+    const queues = [...this.engine.allQueues()].sort((a, b) => a.arn.localeCompare(b.arn));
+    const queueLabels = (q: { scope: { region: string; accountId: string }; name: string }) =>
+      labels({ region: q.scope.region, account: q.scope.accountId, queue: q.name });
+
+    family('queue_messages_visible', 'gauge', 'Messages available for retrieval (ApproximateNumberOfMessages).');
+    for (const q of queues) out.push(`${PREFIX}queue_messages_visible${queueLabels(q)} ${q.approximateNumberOfMessages}`);
+    family('queue_messages_in_flight', 'gauge', 'Messages received but not yet deleted (ApproximateNumberOfMessagesNotVisible).');
+    for (const q of queues) out.push(`${PREFIX}queue_messages_in_flight${queueLabels(q)} ${q.approximateNumberOfMessagesNotVisible}`);
+    family('queue_messages_delayed', 'gauge', 'Messages not yet available because of a delay (ApproximateNumberOfMessagesDelayed).');
+    for (const q of queues) out.push(`${PREFIX}queue_messages_delayed${queueLabels(q)} ${q.approximateNumberOfMessagesDelayed}`);
+    family('queue_oldest_message_age_seconds', 'gauge', 'Age of the oldest message stored in the queue, in seconds (0 when empty).');
+    for (const q of queues) {
+      const oldest = q.messagesOldestFirst().next();
+      const age = oldest.done ? 0 : Math.max(0, now - oldest.value.enqueuedAt) / 1000;
+      out.push(`${PREFIX}queue_oldest_message_age_seconds${queueLabels(q)} ${num(age)}`);
+    }
+
+    const counters = [...this.queues.values()];
+    const counter = (name: string, field: keyof QueueCounters, help: string): void => {
+      family(name, 'counter', help);
+      for (const c of counters) {
+        out.push(`${PREFIX}${name}${labels({ region: c.region, account: c.accountId, queue: c.name })} ${c[field] as number}`);
+      }
+    };
+    counter('messages_sent_total', 'sent', 'Messages stored by SendMessage and SendMessageBatch (FIFO duplicates not counted).');
+    counter('messages_received_total', 'received', 'Messages handed out by ReceiveMessage.');
+    counter('messages_deleted_total', 'deleted', 'Messages deleted by DeleteMessage and DeleteMessageBatch.');
+    counter('messages_moved_to_dead_letter_queue_total', 'movedToDeadLetterQueue', 'Messages moved from this queue to its dead-letter queue (maxReceiveCount).');
+    counter('messages_expired_total', 'expired', 'Messages removed at the end of the retention period.');
+    counter('messages_purged_total', 'purged', 'Messages removed by PurgeQueue.');
+
+    const requests = [...this.requests.values()].sort((a, b) => a.action.localeCompare(b.action) || a.protocol.localeCompare(b.protocol));
+    family('requests_total', 'counter', 'SQS requests answered, by action, protocol and HTTP status.');
+    for (const s of requests) {
+      for (const [status, n] of [...s.byStatus].sort((a, b) => a[0] - b[0])) {
+        out.push(`${PREFIX}requests_total${labels({ action: s.action, protocol: s.protocol, status: String(status) })} ${n}`);
+      }
+    }
+    family('request_duration_seconds', 'histogram', 'Time from decoding an SQS request to its answer, long-poll waits included.');
+    for (const s of requests) {
+      let cumulative = 0;
+      for (let i = 0; i < BUCKETS.length; i++) {
+        cumulative += s.buckets[i]!;
+        out.push(`${PREFIX}request_duration_seconds_bucket${labels({ action: s.action, protocol: s.protocol, le: String(BUCKETS[i]) })} ${cumulative}`);
+      }
+      out.push(`${PREFIX}request_duration_seconds_bucket${labels({ action: s.action, protocol: s.protocol, le: '+Inf' })} ${s.count}`);
+      out.push(`${PREFIX}request_duration_seconds_sum${labels({ action: s.action, protocol: s.protocol })} ${s.sum}`);
+      out.push(`${PREFIX}request_duration_seconds_count${labels({ action: s.action, protocol: s.protocol })} ${s.count}`);
+    }
+
+    family('faults_injected_total', 'counter', 'Requests the fault-injection rules failed, slowed or dropped, by action, protocol and fault (error code, latency or drop).');
+    for (const f of this.faults.values()) {
+      out.push(`${PREFIX}faults_injected_total${labels({ action: f.action, protocol: f.protocol, fault: f.fault })} ${f.count}`);
+    }
+    return out.join('\n') + '\n';
+  }
+}
+
+export function metricsEndpoint(metrics: Metrics): express.Router {
+  const router = express.Router();
+  router.get('/metrics', (_req, res) => {
+    res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
+    res.send(metrics.render());
+  });
+  return router;
+}

@@ -1,0 +1,170 @@
+import { parseQueueUrl } from '../api/queueUrl.js';
+import type { Engine } from '../engine/engine.js';
+import type { EngineEvents, MessageEventType, QueueIdentity, SpiedMessage, SqsEvent, SqsEventListener } from '../engine/events.js';
+
+/** The event stream as the programmatic handle exposes it (`handle.events`). */
+export interface EventStream {
+  /** Calls `listener` for every event from now on; returns the unsubscribe function. */
+  subscribe(listener: SqsEventListener): () => void;
+  unsubscribe(listener: SqsEventListener): void;
+  /** The recent events kept (option `eventHistory`, default 1000), oldest first. */
+  history(): SqsEvent[];
+  /** Forgets the kept events (e.g. between tests sharing one emulator). */
+  clear(): void;
+}
+
+export interface WaitForOptions {
+  /** A queue name, URL (any shape) or ARN. Default: any queue. */
+  queue?: string;
+  /** Which event(s). Default `'sent'`. */
+  event?: MessageEventType | readonly MessageEventType[];
+  /** Only messages for which this returns true. Default: any. */
+  match?: (message: SpiedMessage) => boolean;
+  /** Real milliseconds before giving up (the manual clock does not count). Default 5000. */
+  timeoutMs?: number;
+  /** Also look at kept past events (oldest first). Default true. */
+  history?: boolean;
+}
+
+export class WaitForTimeout extends Error {
+  constructor(
+    message: string,
+    /** Events seen while waiting (and in the history) that did not match, latest last. */
+    readonly seen: readonly SqsEvent[],
+  ) {
+    super(message);
+    this.name = 'WaitForTimeout';
+  }
+}
+
+export function eventStream(events: EngineEvents): EventStream {
+  return {
+    subscribe: (listener) => events.subscribe(listener),
+    unsubscribe: (listener) => events.unsubscribe(listener),
+    history: () => events.history(),
+    clear: () => events.clearHistory(),
+  };
+}
+
+export interface WaitForLongPollOptions {
+  /** A queue name, URL (any shape) or ARN. Default: any queue. */
+  queue?: string;
+  /** How many waiting ReceiveMessage calls. Default 1. */
+  count?: number;
+  /** Real milliseconds before giving up. Default 5000. */
+  timeoutMs?: number;
+}
+
+/**
+ * Resolves once `count` long polls wait on the queue: with a manual clock, advance time only
+ * after the receive you mean to wake (or time out) has reached the emulator.
+ */
+export async function waitForLongPoll(engine: Engine, options: WaitForLongPollOptions = {}): Promise<void> {
+  let inQueue: (q: QueueIdentity) => boolean;
+  try {
+    inQueue = queueMatcher(options.queue);
+  } catch (e) {
+    throw new Error(`waitForLongPoll: ${JSON.stringify(options.queue)} is neither a queue name, URL nor ARN (${(e as Error).message})`);
+  }
+  const count = options.count ?? 1;
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const waiting = (): number => {
+    let n = 0;
+    for (const q of engine.allQueues()) {
+      if (inQueue({ name: q.name, region: q.scope.region, accountId: q.scope.accountId, arn: q.arn })) n += q.waitingReceives;
+    }
+    return n;
+  };
+  const started = performance.now();
+  for (;;) {
+    const n = waiting();
+    if (n >= count) return;
+    if (performance.now() - started > timeoutMs) {
+      throw new Error(`waitForLongPoll: ${n} of ${count} long poll(s) waiting${options.queue ? ` on ${JSON.stringify(options.queue)}` : ''} after ${timeoutMs} ms`);
+    }
+    await new Promise((r) => setTimeout(r, 1));
+  }
+}
+
+function queueMatcher(spec: string | undefined): (q: QueueIdentity) => boolean {
+  if (spec === undefined || spec === '') return () => true;
+  if (spec.startsWith('arn:')) return (q) => q.arn === spec;
+  if (spec.includes('/')) {
+    const address = parseQueueUrl(spec);
+    return (q) =>
+      q.name === address.name &&
+      (address.accountId === undefined || q.accountId === address.accountId) &&
+      (address.region === undefined || q.region === address.region);
+  }
+  return (q) => q.name === spec;
+}
+
+const MAX_LISTED = 10;
+
+function describe(e: SqsEvent): string {
+  const where = `on ${e.queue.name}`;
+  if (!e.message) return `${e.type} ${where} (${e.count ?? 0} messages)`;
+  const body = e.message.body.length > 60 ? `${JSON.stringify(e.message.body.slice(0, 60))}…` : JSON.stringify(e.message.body);
+  return `${e.type} ${where}: ${body} (MessageId ${e.message.messageId})`;
+}
+
+/**
+ * Resolves with the first message of a matching event: a kept past one (oldest first) or the
+ * next one to happen. Rejects after `timeoutMs` with a message listing what was seen instead.
+ */
+export function waitFor(events: EngineEvents, options: WaitForOptions = {}): Promise<SpiedMessage> {
+  const types = new Set<string>(options.event === undefined ? ['sent'] : typeof options.event === 'string' ? [options.event] : options.event);
+  let inQueue: (q: QueueIdentity) => boolean;
+  try {
+    inQueue = queueMatcher(options.queue);
+  } catch (e) {
+    return Promise.reject(new Error(`waitFor: ${JSON.stringify(options.queue)} is neither a queue name, URL nor ARN (${(e as Error).message})`));
+  }
+  const match = options.match;
+  const timeoutMs = options.timeoutMs ?? 5_000;
+  const seen: SqsEvent[] = [];
+  let matchError: unknown;
+  const matches = (e: SqsEvent): boolean => {
+    if (!types.has(e.type) || !e.message || !inQueue(e.queue)) return false;
+    if (!match) return true;
+    try {
+      return match(e.message);
+    } catch (err) {
+      matchError ??= err;
+      return false;
+    }
+  };
+  if (options.history !== false) {
+    for (const e of events.history()) {
+      if (matches(e)) return Promise.resolve(e.message!);
+      seen.push(e);
+    }
+  }
+  return new Promise<SpiedMessage>((resolve, reject) => {
+    const listener = (e: SqsEvent): void => {
+      if (matches(e)) {
+        done();
+        resolve(e.message!);
+      } else seen.push(e);
+    };
+    const unsubscribe = events.subscribe(listener);
+    const timer = setTimeout(() => {
+      done();
+      const wanted = `${[...types].join('/')} event${options.queue ? ` on queue ${JSON.stringify(options.queue)}` : ''}${match ? ' matching the predicate' : ''}`;
+      const relevant = seen.filter((e) => inQueue(e.queue));
+      const listed = (relevant.length > 0 ? relevant : seen).slice(-MAX_LISTED);
+      const lines = listed.map((e) => `  - ${describe(e)}`);
+      const more = (relevant.length > 0 ? relevant : seen).length - listed.length;
+      const seenText =
+        seen.length === 0
+          ? 'No events were seen at all.'
+          : `Seen instead${relevant.length > 0 || !options.queue ? '' : ' (on other queues)'}${more > 0 ? ` (latest ${listed.length}, ${more} earlier not shown)` : ''}:\n${lines.join('\n')}`;
+      const predicateNote = matchError ? `\nThe match function threw: ${(matchError as Error).message ?? String(matchError)}` : '';
+      reject(new WaitForTimeout(`waitFor: no ${wanted} within ${timeoutMs} ms. ${seenText}${predicateNote}`, seen));
+    }, timeoutMs);
+    function done(): void {
+      clearTimeout(timer);
+      unsubscribe();
+    }
+  });
+}
