@@ -174,6 +174,18 @@ export class Engine {
     this.tick();
   }
 
+  /**
+   * Developer reset (`POST /_emulator/reset`): deletes every queue (persistence hears each
+   * deletion), forgets move tasks and strict mode's recently-deleted names. Returns the count.
+   */
+  reset(): number {
+    const queues = [...this.allQueues()];
+    for (const queue of queues) this.deleteQueue(queue);
+    this.deletedAt.clear();
+    this.moveTasks.clear();
+    return queues.length;
+  }
+
   /** Shutdown: waiting long polls are answered empty and the timer stops. */
   stop(): void {
     for (const queue of this.allQueues()) queue.releaseWaiters();

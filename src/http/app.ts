@@ -1,11 +1,17 @@
 import express from 'express';
 import type { Engine } from '../engine/engine.js';
+import type { Logger } from '../log.js';
+import { createConsoleRouter } from '../console/console.js';
+import { createDevRouter } from './devEndpoints.js';
 
 export interface AppSettings {
   readonly engine: Engine;
   readonly region: string;
   readonly accountId: string;
   readonly version: string;
+  /** Serve the web console at /console (default true). */
+  readonly console?: boolean;
+  readonly log?: Logger;
 }
 
 /**
@@ -21,5 +27,17 @@ export function createApp(settings: AppSettings): express.Express {
     res.json({ status: 'ok', version: settings.version, region: settings.region, accountId: settings.accountId });
   });
 
+  app.use('/_emulator', createDevRouter(settings));
+  if (settings.console !== false) app.use('/console', createConsoleRouter());
+
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'NotFound', message: 'Not an SQS request and no such endpoint.' });
+  });
+  // Errors of the reserved paths (a malformed %-escape, a bug) answer JSON, never an HTML page.
+  app.use((err: { status?: number; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = typeof err.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) settings.log?.error('Developer endpoint failed', err);
+    if (!res.headersSent) res.status(status).json({ error: status === 500 ? 'InternalFailure' : 'BadRequest', message: status === 500 ? 'internal error' : err.message });
+  });
   return app;
 }
