@@ -6,7 +6,8 @@ import { Engine } from './engine/engine.js';
 import type { Random } from './engine/random.js';
 import { createApp } from './http/app.js';
 import { createFrontDoor } from './http/server.js';
-import { createLogger, type Logger, type LogLevel } from './log.js';
+import { createLogger, type LogFormat, type Logger, type LogLevel } from './log.js';
+import type { RequestHooks } from './http/dispatch.js';
 import { VERSION } from './version.js';
 import { Store, type PersistenceMode } from './persistence/store.js';
 import type { QueueConfig } from './config.js';
@@ -26,7 +27,12 @@ export interface EmulatorOptions {
   region?: string;
   /** Account id of the queues. Default 000000000000. */
   accountId?: string;
+  /** Default `info` (one line per request), but `warn` when NODE_ENV is `test` (jest): quiet in tests. */
   logLevel?: LogLevel;
+  /** `text` (default) or `json` (one JSON object per line). */
+  logFormat?: LogFormat;
+  /** Serve the web console at /console. Default true. */
+  console?: boolean;
   /** AWS's 60-second rules: queue-name reuse after delete, one PurgeQueue per minute. */
   strict?: boolean;
   /** Inject time (e.g. a ManualClock) and randomness. */
@@ -55,7 +61,8 @@ export interface RunningEmulator {
 /** Starts the emulator in this process; resolves once the port is open. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? defaults.host;
-  const log = options.logger ?? createLogger(options.logLevel ?? 'info');
+  const log =
+    options.logger ?? createLogger(options.logLevel ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'), undefined, options.logFormat ?? 'text');
   const engine = new Engine({ clock: options.clock, random: options.random, strict: options.strict });
   const store = options.dataDir
     ? await Store.open(options.dataDir, engine, {
@@ -75,8 +82,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
   const region = options.region ?? defaults.region;
   const accountId = options.accountId ?? defaults.accountId;
-  const app = createApp({ engine, region, accountId, version: VERSION });
-  const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log }, app);
+  const app = createApp({ engine, region, accountId, version: VERSION, console: options.console ?? true, log });
+  // The per-request log line is a hook, installed only when `info` lines are written: with a
+  // quieter level the SQS path runs without hooks at all.
+  const hooks: RequestHooks[] = log.enabled?.('info') === false ? [] : [requestLogHook(log)];
+  const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log, hooks }, app);
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, door.listener);
   server.headersTimeout = 60_000;
   server.requestTimeout = 120_000;
@@ -115,6 +125,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         setTimeout(() => server.closeAllConnections(), 2_000).unref();
       });
       return stopping;
+    },
+  };
+}
+
+/** One line per SQS request: action, queue, status (and error code), duration, request id. */
+function requestLogHook(log: Logger): RequestHooks {
+  return {
+    after(r) {
+      const queue = r.queueUrl === undefined ? undefined : r.queueUrl.slice(r.queueUrl.lastIndexOf('/') + 1);
+      log.info('request', {
+        action: r.action,
+        queue,
+        status: r.status,
+        error: r.errorCode,
+        ms: Math.round(r.durationMs * 100) / 100,
+        protocol: r.protocol,
+        requestId: r.requestId,
+      });
     },
   };
 }
