@@ -66,7 +66,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'persistence',
     description: 'durable (fsync before every answer) | snapshot (every 5 s and on shutdown) (default durable)',
   },
-  { flag: '--config', env: 'SQS_EMULATOR_CONFIG', key: 'config', description: 'JSON config file: these options and queues to create at start-up' },
+  { flag: '--config', env: 'SQS_EMULATOR_CONFIG', key: 'config', description: 'JSON config file: these options and queues to create at start-up (default none)' },
 ];
 
 export class ConfigError extends Error {}
