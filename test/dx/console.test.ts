@@ -22,6 +22,9 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import type { RunningEmulator } from '../../src/index.js';
 import { emulator, jsonClient } from '../support/clients.js';
 
+/** The page functions below run in the browser; the test project has no DOM types. */
+declare const document: any;
+
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const available = existsSync(CHROMIUM);
@@ -58,7 +61,7 @@ if (!available && process.env.CI === 'true') {
       if (m.type() === 'error' && !/^Failed to load resource: the server responded with a status of 400/.test(m.text())) pageErrors.push(m.text());
     });
     await page.goto(server.url + '/console');
-    await page.waitForFunction(() => (document.getElementById('create-region') as HTMLInputElement).value !== '');
+    await page.waitForFunction(() => (document.getElementById('create-region') as { value: string }).value !== '');
   });
   afterEach(async () => {
     await page.close();
