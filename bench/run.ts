@@ -15,6 +15,8 @@ import { median, medianRatio, parseProcStatTicks, percentile } from './stats.js'
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
 const ROUNDS = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : QUICK ? 2 : 3;
+/** `--only Send` runs the scenarios whose name contains one of the comma-separated words. */
+const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : undefined;
 const TICK_US = 1e6 / 100; // CLK_TCK is 100 on Linux
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BODY = 'x'.repeat(100);
@@ -199,7 +201,7 @@ const fmt = (r: Result) => `${String(r.msgsPerSec).padStart(8)} msg/s  p50 ${r.p
 
 const results: Record<string, Record<string, Result[]>> = {};
 const t0 = performance.now();
-for (const sc of [...scenarios, backlogScenario]) {
+for (const sc of [...scenarios, backlogScenario].filter((x) => !ONLY || ONLY.some((w) => x.name.includes(w)))) {
   results[sc.name] = {};
   const rounds = sc === backlogScenario ? 1 : ROUNDS;
   for (let round = 0; round < rounds; round++) {

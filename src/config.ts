@@ -17,6 +17,8 @@ export interface CliOptions {
   console: boolean;
   dataDir?: string;
   persistence: 'durable' | 'snapshot';
+  /** Snapshot interval of the `snapshot` persistence mode, ms. */
+  snapshotIntervalMs: number;
   config?: string;
   /** Queues to create (or update) at start-up, from the config file. */
   queues?: QueueConfig[];
@@ -64,7 +66,13 @@ export const OPTIONS: readonly OptionSpec[] = [
     flag: '--persistence',
     env: 'SQS_EMULATOR_PERSISTENCE',
     key: 'persistence',
-    description: 'durable (fsync before every answer) | snapshot (every 5 s and on shutdown) (default durable)',
+    description: 'durable (fsync before every answer) | snapshot (periodic snapshots and one on shutdown) (default durable)',
+  },
+  {
+    flag: '--snapshot-interval',
+    env: 'SQS_EMULATOR_SNAPSHOT_INTERVAL',
+    key: 'snapshotIntervalMs',
+    description: 'ms between snapshots in snapshot mode (default 5000)',
   },
   { flag: '--config', env: 'SQS_EMULATOR_CONFIG', key: 'config', description: 'JSON config file: these options and queues to create at start-up (default none)' },
 ];
@@ -107,6 +115,10 @@ function setValue(options: CliOptions, spec: OptionSpec, raw: string, source: st
       if (raw !== 'durable' && raw !== 'snapshot') throw new ConfigError(`${source}: persistence must be durable or snapshot, got "${raw}"`);
       options.persistence = raw;
       break;
+    case 'snapshotIntervalMs':
+      if (!/^\d{1,9}$/.test(raw) || Number(raw) < 100) throw new ConfigError(`${source}: snapshot interval must be a number of ms >= 100, got "${raw}"`);
+      options.snapshotIntervalMs = Number(raw);
+      break;
     case 'config':
       options.config = raw;
       break;
@@ -131,6 +143,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     strict: false,
     console: true,
     persistence: 'durable',
+    snapshotIntervalMs: 5_000,
   };
   // Precedence: flag > environment > config file > default.
   const configPath = configFlag(argv) ?? (env.SQS_EMULATOR_CONFIG || undefined);
@@ -195,6 +208,7 @@ const FILE_KEYS: Readonly<Record<string, OptionSpec['key']>> = {
   console: 'console',
   dataDir: 'dataDir',
   persistence: 'persistence',
+  snapshotIntervalMs: 'snapshotIntervalMs',
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);

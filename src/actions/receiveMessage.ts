@@ -13,7 +13,7 @@ import {
   type MessageAttributeValueData,
 } from '../api/shapes.js';
 import { md5OfAttributes } from '../engine/md5.js';
-import type { Message } from '../engine/message.js';
+import { md5OfBody, type Message } from '../engine/message.js';
 import type { Queue, ReceivedMessage } from '../engine/queue.js';
 import { action } from './action.js';
 import { resolveQueue } from './resolve.js';
@@ -92,7 +92,7 @@ function attributeFilter(names: readonly string[]): (name: string) => boolean {
 function render(received: ReceivedMessage, queue: Queue, systemNames: ReadonlySet<string>, filter: ((name: string) => boolean) | undefined): OutputMessage {
   const { message, receiptHandle } = received;
   const d = message.data;
-  const out: OutputMessage = { MessageId: d.id, ReceiptHandle: receiptHandle, MD5OfBody: d.md5OfBody, Body: d.body };
+  const out: OutputMessage = { MessageId: d.id, ReceiptHandle: receiptHandle, MD5OfBody: md5OfBody(d), Body: d.body };
   const attributes = systemAttributes(message, queue, systemNames);
   if (attributes) out.Attributes = attributes;
   if (filter && d.attributes) {

@@ -49,7 +49,7 @@ export const sendMessage = action<MessageInput & { QueueUrl: string }, SendResul
     const queue = resolveQueue(ctx, input.QueueUrl);
     const prepared = prepareMessage(ctx, queue, input, false);
     const { data } = queue.send(prepared.data, prepared.delaySeconds);
-    return sendResult({ ...prepared.data, id: data.id, sequenceNumber: data.sequenceNumber });
+    return sendResult({ ...prepared.data, md5OfBody: prepared.md5OfBody, id: data.id, sequenceNumber: data.sequenceNumber });
   },
 });
 

@@ -2,7 +2,7 @@ import { errors } from '../api/errors.js';
 import { limits } from '../api/limits.js';
 import { type Clock, SystemClock } from './clock.js';
 import { cryptoRandom, type Random } from './random.js';
-import { MoveTasks } from './moveTasks.js';
+import { MoveTasks, type MoveTaskRecord } from './moveTasks.js';
 import { Scheduler } from './scheduler.js';
 import { Queue, type ChangeSink, type MessageRecord, type QueueEnvironment, type QueueRecord, type QueueScope } from './queue.js';
 import type { Message, MessageData } from './message.js';
@@ -14,6 +14,8 @@ export interface EngineState {
     messages: MessageRecord[];
     deduplication: [string, number, MessageData][];
   }[];
+  /** Absent in snapshots written before move tasks were persisted. */
+  moveTasks?: MoveTaskRecord[];
 }
 
 export interface EngineOptions {
@@ -62,7 +64,7 @@ export class Engine {
       queueByArn: (arn) => this.queueByArn(arn),
       changes: this.changes,
     };
-    this.moveTasks = new MoveTasks(this.clock, this.scheduler, (arn) => this.queueByArn(arn));
+    this.moveTasks = new MoveTasks(this.clock, this.scheduler, (arn) => this.queueByArn(arn), this.changes);
   }
 
   /** Applies every deadline that has passed; called before each operation. */
@@ -171,6 +173,7 @@ export class Engine {
       for (const [key, expiresAt, data] of entry.deduplication) queue.restoreDeduplication(key, expiresAt, data);
       queue.restoreMessages(entry.messages);
     }
+    this.moveTasks.restore(state.moveTasks ?? []);
     this.tick();
   }
 

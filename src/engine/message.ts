@@ -1,4 +1,5 @@
 import type { StoredAttributes } from '../api/shapes.js';
+import { md5Hex } from './md5.js';
 import type { Task } from './scheduler.js';
 
 export type MessageState = 'delayed' | 'ready' | 'inflight';
@@ -7,7 +8,8 @@ export type MessageState = 'delayed' | 'ready' | 'inflight';
 export interface MessageData {
   readonly id: string;
   readonly body: string;
-  readonly md5OfBody: string;
+  /** Kept for long bodies only; see `md5OfBody()`. */
+  readonly md5OfBody?: string;
   readonly attributes?: StoredAttributes;
   readonly md5OfMessageAttributes?: string;
   /** The AWSTraceHeader system attribute. */
@@ -20,6 +22,11 @@ export interface MessageData {
   readonly sequenceNumber?: string;
   /** Set when a redrive moved the message to a dead-letter queue. */
   readonly deadLetterQueueSourceArn?: string;
+}
+
+/** MD5OfBody: stored for long bodies, recomputed for short ones. */
+export function md5OfBody(data: MessageData): string {
+  return data.md5OfBody ?? md5Hex(data.body);
 }
 
 /** Anything that owns messages and reacts when one of their deadlines passes. */

@@ -5,6 +5,24 @@ import type { Scheduler, Task } from './scheduler.js';
 
 export type MoveTaskStatus = 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED';
 
+/** A move task as persisted. */
+export interface MoveTaskRecord {
+  taskId: string;
+  sourceArn: string;
+  destinationArn?: string;
+  maxNumberOfMessagesPerSecond?: number;
+  toMove: number;
+  moved: number;
+  status: MoveTaskStatus;
+  failureReason?: string;
+  startedTimestamp: number;
+}
+
+/** Where move-task changes are announced (persistence; nothing when off). */
+export interface MoveTaskSink {
+  moveTask(task: MoveTask): void;
+}
+
 /**
  * A message move task: moves the visible messages of a dead-letter queue back to each
  * message's source (or to one destination), at most MaxNumberOfMessagesPerSecond per second.
@@ -25,10 +43,31 @@ export class MoveTask implements Task {
     readonly startedTimestamp: number,
     private readonly lookup: (arn: string) => Queue | undefined,
     private readonly scheduler: Scheduler,
+    private readonly changes: { sink: MoveTaskSink | undefined },
   ) {}
+
+  record(): MoveTaskRecord {
+    const r: MoveTaskRecord = {
+      taskId: this.taskId,
+      sourceArn: this.source.arn,
+      toMove: this.toMove,
+      moved: this.moved,
+      status: this.status,
+      startedTimestamp: this.startedTimestamp,
+    };
+    if (this.destinationArn !== undefined) r.destinationArn = this.destinationArn;
+    if (this.maxNumberOfMessagesPerSecond !== undefined) r.maxNumberOfMessagesPerSecond = this.maxNumberOfMessagesPerSecond;
+    if (this.failureReason !== undefined) r.failureReason = this.failureReason;
+    return r;
+  }
 
   run(now: number): void {
     if (this.status !== 'RUNNING') return;
+    this.step(now);
+    this.changes.sink?.moveTask(this);
+  }
+
+  private step(now: number): void {
     const budget = Math.min(this.maxNumberOfMessagesPerSecond ?? Infinity, this.toMove - this.moved);
     for (let i = 0; i < budget; i++) {
       const message: Message | undefined = this.source.takeForMove();
@@ -54,6 +93,7 @@ export class MoveTask implements Task {
   cancel(): void {
     this.status = 'CANCELLED';
     this.version++;
+    this.changes.sink?.moveTask(this);
   }
 }
 
@@ -65,6 +105,7 @@ export class MoveTasks {
     private readonly clock: Clock,
     private readonly scheduler: Scheduler,
     private readonly lookup: (arn: string) => Queue | undefined,
+    private readonly changes: { sink: MoveTaskSink | undefined },
   ) {}
 
   /** Cancels and forgets every task (developer reset). */
@@ -92,11 +133,50 @@ export class MoveTasks {
       now,
       this.lookup,
       this.scheduler,
+      this.changes,
     );
-    const tasks = this.bySource.get(source.arn) ?? [];
-    tasks.push(task);
-    this.bySource.set(source.arn, tasks.slice(-10));
+    this.add(task);
+    this.changes.sink?.moveTask(task);
     this.scheduler.schedule(now, task);
     return task;
+  }
+
+  private add(task: MoveTask): void {
+    const tasks = this.bySource.get(task.source.arn) ?? [];
+    tasks.push(task);
+    this.bySource.set(task.source.arn, tasks.slice(-10));
+  }
+
+  /** Every task of every source, oldest first per source. */
+  records(): MoveTaskRecord[] {
+    return [...this.bySource.values()].flatMap((tasks) => tasks.map((t) => t.record()));
+  }
+
+  /**
+   * Restores persisted tasks (oldest first). A running task goes on moving at once; one whose
+   * source queue no longer exists is dropped, as the source's task list went with the queue.
+   */
+  restore(records: readonly MoveTaskRecord[]): void {
+    const now = this.clock.now();
+    for (const r of records) {
+      const source = this.lookup(r.sourceArn);
+      if (!source) continue;
+      const task = new MoveTask(
+        r.taskId,
+        source,
+        r.destinationArn,
+        r.maxNumberOfMessagesPerSecond,
+        r.toMove,
+        r.startedTimestamp,
+        this.lookup,
+        this.scheduler,
+        this.changes,
+      );
+      task.moved = r.moved;
+      task.status = r.status;
+      task.failureReason = r.failureReason;
+      this.add(task);
+      if (task.status === 'RUNNING') this.scheduler.schedule(now, task);
+    }
   }
 }

@@ -5,6 +5,7 @@ import type { Clock } from './clock.js';
 import { Message, MessageList, type MessageData, type MessageOwner } from './message.js';
 import type { Random } from './random.js';
 import type { Scheduler, Task } from './scheduler.js';
+import type { MoveTaskSink } from './moveTasks.js';
 
 export interface QueueScope {
   readonly region: string;
@@ -22,7 +23,7 @@ export interface QueueEnvironment {
 }
 
 /** Where the engine announces durable changes (persistence listens; nothing when off). */
-export interface ChangeSink {
+export interface ChangeSink extends MoveTaskSink {
   queue(queue: Queue): void;
   queueDeleted(queue: Queue): void;
   message(queue: Queue, message: Message): void;

@@ -110,7 +110,7 @@ async function run(request: WireRequest, caller: Caller, settings: DispatchSetti
     const decoded = protocol.decode(request);
     const action = findAction(decoded.action);
     if (!action) throw errors.invalidAction(decoded.action);
-    const pathQueue = parseQueuePath(request.path);
+    const pathQueue = request.path === '/' ? undefined : parseQueuePath(request.path);
     const takesQueueUrl = 'QueueUrl' in action.input.members;
     if (pathQueue && !takesQueueUrl && protocol === queryProtocol) throw errors.invalidAction(decoded.action);
     const params = decoded.decode(action.input) as Record<string, unknown>;
@@ -136,7 +136,10 @@ async function run(request: WireRequest, caller: Caller, settings: DispatchSetti
       accessKeyId: scope.accessKeyId,
       baseUrl: caller.baseUrl,
       traceHeader: header(request, 'x-amzn-trace-id'),
-      signal: caller.signal,
+      // Only a long poll asks for the signal: made lazily, it costs other requests nothing.
+      get signal() {
+        return caller.signal;
+      },
     };
     const output = await action.handler(ctx, input);
     return protocol.success(action.name, action.output, output as Record<string, unknown> | undefined, requestId);

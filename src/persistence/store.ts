@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { Low } from 'lowdb';
 import type { Engine, EngineState } from '../engine/engine.js';
 import type { MessageData } from '../engine/message.js';
+import type { MoveTask, MoveTaskRecord } from '../engine/moveTasks.js';
 import { messageRecord, type ChangeSink, type MessageRecord, type Queue, type QueueRecord } from '../engine/queue.js';
 import type { Logger } from '../log.js';
 import { acquireLock, AtomicJsonFile, type SlicedJson } from './files.js';
@@ -25,7 +26,8 @@ type Op =
   | { t: 'm'; k: string; r: MessageRecord }
   | { t: 'd'; k: string; id: string }
   | { t: 'p'; k: string }
-  | { t: 'dd'; k: string; key: string; exp: number; data: MessageData };
+  | { t: 'dd'; k: string; key: string; exp: number; data: MessageData }
+  | { t: 'mt'; r: MoveTaskRecord };
 
 interface Snapshot {
   version: 1;
@@ -41,7 +43,8 @@ type Pending =
   | { t: 'm'; k: string; m: Parameters<typeof messageRecord>[0] }
   | { t: 'd'; k: string; id: string }
   | { t: 'p'; k: string }
-  | { t: 'dd'; k: string; key: string; exp: number; data: MessageData };
+  | { t: 'dd'; k: string; key: string; exp: number; data: MessageData }
+  | { t: 'mt'; task: MoveTask };
 
 const keyOf = (q: Queue): string => `${q.scope.region}/${q.scope.accountId}/${q.name}`;
 const JOURNAL = /^journal-(\d+)\.jsonl$/;
@@ -55,9 +58,19 @@ interface Entry {
   deduplication: Map<string, [string, number, MessageData]>;
 }
 
+/** Plain state being rebuilt from a snapshot and journals. */
+interface Restoring {
+  entries: Map<string, Entry>;
+  /** By task id, oldest first (Map keeps insertion order). */
+  moveTasks: Map<string, MoveTaskRecord>;
+}
+
 /** Applies journal changes to plain state. */
-function replay(entries: Map<string, Entry>, op: Op): void {
+function replay({ entries, moveTasks }: Restoring, op: Op): void {
   switch (op.t) {
+    case 'mt':
+      moveTasks.set(op.r.taskId, op.r);
+      break;
     case 'q': {
       const k = `${op.r.region}/${op.r.accountId}/${op.r.name}`;
       const existing = entries.get(k);
@@ -121,10 +134,11 @@ export class Store implements ChangeSink {
       const db = new Low<Snapshot | null>(new AtomicJsonFile<Snapshot | null>(join(dir, 'snapshot.json')), null);
       await db.read();
       const snapshot = db.data;
-      if (snapshot && (snapshot.version !== 1 || !snapshot.state || !Array.isArray(snapshot.state.queues))) {
+      if (snapshot && (snapshot.version !== 1 || !snapshot.state || !Array.isArray(snapshot.state.queues) || (snapshot.state.moveTasks !== undefined && !Array.isArray(snapshot.state.moveTasks)))) {
         throw new Error(`snapshot ${join(dir, 'snapshot.json')} is corrupt: unexpected structure`);
       }
       const entries = new Map<string, Entry>();
+      const moveTasks = new Map((snapshot?.state.moveTasks ?? []).map((r) => [r.taskId, r]));
       for (const q of snapshot?.state.queues ?? []) {
         entries.set(`${q.queue.region}/${q.queue.accountId}/${q.queue.name}`, {
           queue: q.queue,
@@ -141,7 +155,7 @@ export class Store implements ChangeSink {
       let replayed = 0;
       for (const n of journals) {
         if (n < first) continue;
-        replayed += Store.replayJournal(join(dir, `journal-${n}.jsonl`), entries, options.log);
+        replayed += Store.replayJournal(join(dir, `journal-${n}.jsonl`), { entries, moveTasks }, options.log);
       }
       engine.importState({
         queues: [...entries.values()].map((e) => ({
@@ -149,6 +163,7 @@ export class Store implements ChangeSink {
           messages: [...e.messages.values()],
           deduplication: [...e.deduplication.values()],
         })),
+        moveTasks: [...moveTasks.values()],
       });
       const store = new Store(dir, engine, options.mode, options.snapshotIntervalMs, options.log, unlock, db);
       const next = Math.max(first, ...journals, 0) + 1;
@@ -172,7 +187,7 @@ export class Store implements ChangeSink {
   }
 
   /** One JSON array of changes per line; only a torn last line (crash mid-write, never acknowledged) is dropped. */
-  private static replayJournal(path: string, entries: Map<string, Entry>, log: Logger): number {
+  private static replayJournal(path: string, state: Restoring, log: Logger): number {
     const text = readFileSync(path, 'utf8');
     const lines = text.split('\n');
     const torn = lines.pop() ?? '';
@@ -186,7 +201,7 @@ export class Store implements ChangeSink {
       } catch (e) {
         throw new Error(`journal ${path} is corrupt at line ${i + 1}: ${(e as Error).message}`);
       }
-      for (const op of ops) replay(entries, op);
+      for (const op of ops) replay(state, op);
       count++;
     });
     if (torn !== '') log.warn(`journal ${path}: dropped a torn last record (${torn.length} bytes, never acknowledged)`);
@@ -213,6 +228,9 @@ export class Store implements ChangeSink {
   deduplicated(queue: Queue, key: string, expiresAt: number, data: MessageData): void {
     this.pending.push({ t: 'dd', k: keyOf(queue), key, exp: expiresAt, data });
   }
+  moveTask(task: MoveTask): void {
+    this.pending.push({ t: 'mt', task });
+  }
 
   /**
    * Makes every change made so far durable. In durable mode the returned promise resolves
@@ -229,12 +247,15 @@ export class Store implements ChangeSink {
       const last = new Map<unknown, number>();
       this.pending.forEach((p, i) => {
         if (p.t === 'm') last.set(p.m, i);
+        else if (p.t === 'mt') last.set(p.task, i);
       });
       const seen = new Set<unknown>();
       const ops: Op[] = [];
       this.pending.forEach((p, i) => {
         if (p.t === 'm') {
           if (last.get(p.m) === i) ops.push({ t: 'm', k: p.k, r: messageRecord(p.m) });
+        } else if (p.t === 'mt') {
+          if (last.get(p.task) === i) ops.push({ t: 'mt', r: p.task.record() });
         } else if (p.t === 'q') {
           if (!seen.has(p.q)) ops.push({ t: 'q', r: p.q.record() });
           seen.add(p.q);
@@ -294,6 +315,7 @@ export class Store implements ChangeSink {
   private writeSnapshot(journal: number): Promise<void> {
     const write = async (): Promise<void> => {
       const parts = this.engine.exportParts();
+      const moveTasks = this.engine.moveTasks.records();
       const header = { version: 1, journal, savedAt: this.engine.clock.now() };
       const sliced: SlicedJson = {
         sliced: true,
@@ -308,7 +330,7 @@ export class Store implements ChangeSink {
             }
             yield ']}';
           }
-          yield ']}}';
+          yield `],"moveTasks":${JSON.stringify(moveTasks)}}}`;
         },
       };
       this.db.data = sliced as unknown as Snapshot;

@@ -28,6 +28,14 @@ test('precedence: flag > environment > config file > default', () => {
   expect(run([], { SQS_EMULATOR_CONFIG: path })).toMatchObject({ port: 1111 });
 });
 
+test('the snapshot interval comes from a flag, the environment or the file, and is checked', () => {
+  expect(run([])).toMatchObject({ snapshotIntervalMs: 5000 });
+  expect(run(['--config', file({ persistence: 'snapshot', snapshotIntervalMs: 2000 })])).toMatchObject({ persistence: 'snapshot', snapshotIntervalMs: 2000 });
+  expect(run([], { SQS_EMULATOR_SNAPSHOT_INTERVAL: '700' })).toMatchObject({ snapshotIntervalMs: 700 });
+  expect(run(['--snapshot-interval=300'], { SQS_EMULATOR_SNAPSHOT_INTERVAL: '700' })).toMatchObject({ snapshotIntervalMs: 300 });
+  expect(() => run(['--snapshot-interval', '10'])).toThrow(/--snapshot-interval: snapshot interval must be a number of ms >= 100, got "10"/);
+});
+
 test.each([
   [{ prot: 1 }, /unknown key "prot"/],
   [{ port: 'x' }, /port: port must be 0-65535/],

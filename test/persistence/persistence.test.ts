@@ -2,8 +2,10 @@ import {
   CreateQueueCommand,
   DeleteMessageCommand,
   GetQueueAttributesCommand,
+  ListMessageMoveTasksCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
+  StartMessageMoveTaskCommand,
 } from '@aws-sdk/client-sqs';
 import { mkdtempSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -123,4 +125,40 @@ test('a snapshot of many messages is written in slices and restored whole', asyn
   expect(restored.approximateNumberOfMessages).toBe(23_456);
   expect(restored.receive({ maxNumberOfMessages: 1 })[0]!.message.data.body).toBe('b0');
   await server.stop();
+});
+
+test('a message move task survives a restart, from the final snapshot and from the journal alone, and goes on moving', async () => {
+  const dataDir = tempDir();
+  const clock = new ManualClock(Date.UTC(2026, 6, 1));
+  const server = await startEmulator({ ...quiet, dataDir, clock });
+  const sqs = jsonClient(server.url);
+  const create = async (QueueName: string, Attributes: Record<string, string> = {}) => (await sqs.send(new CreateQueueCommand({ QueueName, Attributes }))).QueueUrl!;
+  const arnOf = async (QueueUrl: string) => (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+  const dlq = await create('dlq');
+  const dlqArn = await arnOf(dlq);
+  const source = await create('src', { VisibilityTimeout: '0', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) });
+  for (let i = 0; i < 5; i++) await sqs.send(new SendMessageCommand({ QueueUrl: source, MessageBody: `m${i}` }));
+  for (let i = 0; i < 3; i++) await sqs.send(new ReceiveMessageCommand({ QueueUrl: source, MaxNumberOfMessages: 10 }));
+  expect((await counts(sqs, dlq))!.ApproximateNumberOfMessages).toBe('5');
+  const { TaskHandle } = await sqs.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 1 }));
+  clock.advance(1_000);
+  expect((await counts(sqs, dlq))!.ApproximateNumberOfMessages).toBe('3');
+  // A copy of the directory as a kill -9 would leave it: every answered change is in the journal.
+  const crashed = tempDir();
+  for (const f of readdirSync(dataDir).filter((f) => f !== 'LOCK')) writeFileSync(join(crashed, f), readFileSync(join(dataDir, f)));
+  await server.stop();
+
+  for (const dir of [dataDir, crashed]) {
+    const again = await startEmulator({ ...quiet, dataDir: dir, clock });
+    const client = jsonClient(again.url);
+    const [task] = (await client.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results!;
+    expect(task).toMatchObject({ Status: 'RUNNING', TaskHandle, SourceArn: dlqArn, MaxNumberOfMessagesPerSecond: 1, ApproximateNumberOfMessagesToMove: 5 });
+    expect(task!.ApproximateNumberOfMessagesMoved).toBeGreaterThanOrEqual(2);
+    clock.advance(5_000);
+    const [done] = (await client.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).Results!;
+    expect(done).toMatchObject({ Status: 'COMPLETED', ApproximateNumberOfMessagesMoved: 5 });
+    expect((await counts(client, `${again.url}/000000000000/dlq`))!.ApproximateNumberOfMessages).toBe('0');
+    expect((await counts(client, `${again.url}/000000000000/src`))!.ApproximateNumberOfMessages).toBe('5');
+    await again.stop();
+  }
 });
