@@ -82,7 +82,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
   const region = options.region ?? defaults.region;
   const accountId = options.accountId ?? defaults.accountId;
-  const app = createApp({ engine, region, accountId, version: VERSION, console: options.console ?? true, log });
+  const app = createApp({ engine, region, accountId, version: VERSION, console: options.console ?? true, log, commit: store && (() => store.commit()) });
   // The per-request log line is a hook, installed only when `info` lines are written: with a
   // quieter level the SQS path runs without hooks at all.
   const hooks: RequestHooks[] = log.enabled?.('info') === false ? [] : [requestLogHook(log)];

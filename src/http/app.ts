@@ -12,6 +12,8 @@ export interface AppSettings {
   /** Serve the web console at /console (default true). */
   readonly console?: boolean;
   readonly log?: Logger;
+  /** Persistence: resolves once changes are durable. */
+  readonly commit?: () => Promise<void>;
 }
 
 /**

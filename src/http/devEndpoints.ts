@@ -28,6 +28,8 @@ export interface DevSettings {
   readonly region: string;
   readonly accountId: string;
   readonly version: string;
+  /** Resolves once changes are durable (persistence): the reset is answered after it. */
+  readonly commit?: () => Promise<void>;
 }
 
 const startedAt = Date.now();
@@ -181,9 +183,9 @@ export function createDevRouter(settings: DevSettings): express.Router {
     res.json({ queue: summary(queue, baseUrlOf(req)), messages });
   });
 
-  router.post('/reset', (_req, res) => {
+  router.post('/reset', (_req, res, next) => {
     const deletedQueues = engine.reset();
-    res.json({ status: 'reset', deletedQueues });
+    void (settings.commit ? settings.commit() : Promise.resolve()).then(() => res.json({ status: 'reset', deletedQueues }), next);
   });
 
   router.get('/state', (req, res) => {

@@ -156,3 +156,22 @@ test('bad paths and escapes answer JSON errors, never a 500', async () => {
     expect([path, res.status < 500, res.headers.get('content-type')]).toEqual([path, true, expect.stringMatching(/json/)]);
   }
 });
+
+test('with a data directory the reset is durable: a restart brings no queue back', async () => {
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  const dataDir = mkdtempSync(join(tmpdir(), 'dx-reset-'));
+  let durable = await emulator({ dataDir });
+  const sqs = jsonClient(durable.url);
+  const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: 'kept' }));
+  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'm' }));
+  expect((await fetch(durable.url + '/_emulator/reset', { method: 'POST' })).status).toBe(200);
+  await durable.stop();
+  durable = await emulator({ dataDir });
+  try {
+    expect([...durable.engine.allQueues()]).toEqual([]);
+  } finally {
+    await durable.stop();
+  }
+});

@@ -62,8 +62,14 @@
 
   function route() {
     var m = /^#\/queue\/([^/]+)\/([^/]+)\/([^/]+)$/.exec(location.hash);
-    if (m) {
-      state.current = { region: decodeURIComponent(m[1]), accountId: decodeURIComponent(m[2]), name: decodeURIComponent(m[3]) };
+    var current = null;
+    try {
+      if (m) current = { region: decodeURIComponent(m[1]), accountId: decodeURIComponent(m[2]), name: decodeURIComponent(m[3]) };
+    } catch (e) {
+      say('Bad address: ' + location.hash, 'error');
+    }
+    if (current) {
+      state.current = current;
       state.peeked = false;
       $('list-view').hidden = true;
       $('queue-view').hidden = false;
