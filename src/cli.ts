@@ -24,7 +24,7 @@ async function main(): Promise<void> {
     return;
   }
   const { options } = command;
-  const log = createLogger(options.logLevel);
+  const log = createLogger(options.logLevel, undefined, options.logFormat);
   let emulator;
   try {
     // No programmatic reader in this process: no event history to keep.

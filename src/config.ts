@@ -3,7 +3,7 @@ import { defaults } from './api/limits.js';
 import { SqsError } from './api/errors.js';
 import { QUEUE_URL_STRATEGIES, type QueueUrlStrategy } from './api/queueUrl.js';
 import { validateQueueAttributes } from './api/queueAttributes.js';
-import { LOG_LEVELS, type LogLevel } from './log.js';
+import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
 import { FaultRuleError, parseFaultRule, type FaultRuleInput } from './faults/rules.js';
 
 /** Command-line options, each also settable by an environment variable. */
@@ -13,7 +13,10 @@ export interface CliOptions {
   region: string;
   accountId: string;
   logLevel: LogLevel;
+  logFormat: LogFormat;
   strict: boolean;
+  /** Serve the web console at /console. */
+  console: boolean;
   dataDir?: string;
   persistence: 'durable' | 'snapshot';
   /** Snapshot interval of the `snapshot` persistence mode, ms. */
@@ -57,6 +60,14 @@ export const OPTIONS: readonly OptionSpec[] = [
   { flag: '--region', env: 'SQS_EMULATOR_REGION', key: 'region', description: `region for unsigned requests (default ${defaults.region})` },
   { flag: '--account-id', env: 'SQS_EMULATOR_ACCOUNT_ID', key: 'accountId', description: `12-digit account id (default ${defaults.accountId})` },
   { flag: '--log-level', env: 'SQS_EMULATOR_LOG_LEVEL', key: 'logLevel', description: `${LOG_LEVELS.join('|')} (default info)` },
+  { flag: '--log-format', env: 'SQS_EMULATOR_LOG_FORMAT', key: 'logFormat', description: `${LOG_FORMATS.join('|')}: one line per event, json for machines (default text)` },
+  {
+    flag: '--console',
+    env: 'SQS_EMULATOR_CONSOLE',
+    key: 'console',
+    boolean: true,
+    description: 'web console at /console; --no-console or --console=false switches it off (default on)',
+  },
   {
     flag: '--strict',
     env: 'SQS_EMULATOR_STRICT',
@@ -97,7 +108,7 @@ export const OPTIONS: readonly OptionSpec[] = [
     description:
       "LocalStack drop-in: port 4566 unless set; honours SQS_ENDPOINT_STRATEGY, SQS_DELAY_RECENTLY_DELETED, SQS_DELAY_PURGE_RETRY, SQS_ENABLE_MESSAGE_RETENTION_PERIOD (default off)",
   },
-  { flag: '--config', env: 'SQS_EMULATOR_CONFIG', key: 'config', description: 'JSON config file: these options and queues to create at start-up' },
+  { flag: '--config', env: 'SQS_EMULATOR_CONFIG', key: 'config', description: 'JSON config file: these options and queues to create at start-up (default none)' },
 ];
 
 export class ConfigError extends Error {}
@@ -122,8 +133,13 @@ function setValue(options: CliOptions, spec: OptionSpec, raw: string, source: st
       options.logLevel = raw as LogLevel;
       break;
     case 'strict':
+    case 'console':
       if (!['true', 'false', '1', '0', ''].includes(raw)) throw new ConfigError(`${source}: expected true or false, got "${raw}"`);
-      options.strict = raw === 'true' || raw === '1' || raw === '';
+      options[spec.key] = raw === 'true' || raw === '1' || raw === '';
+      break;
+    case 'logFormat':
+      if (!(LOG_FORMATS as readonly string[]).includes(raw)) throw new ConfigError(`${source}: log format must be one of ${LOG_FORMATS.join(', ')}, got "${raw}"`);
+      options.logFormat = raw as LogFormat;
       break;
     case 'dataDir':
       if (raw === '') throw new ConfigError(`${source}: data directory must not be empty`);
@@ -171,7 +187,9 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     region: defaults.region,
     accountId: defaults.accountId,
     logLevel: 'info',
+    logFormat: 'text',
     strict: false,
+    console: true,
     persistence: 'durable',
     snapshotIntervalMs: 5_000,
   };
@@ -186,6 +204,10 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
     if (arg === '--version' || arg === '-v') return { kind: 'version' };
+    if (arg === '--no-console') {
+      options.console = false;
+      continue;
+    }
     const [flag, inline] = arg.includes('=') ? [arg.slice(0, arg.indexOf('=')), arg.slice(arg.indexOf('=') + 1)] : [arg, undefined];
     const spec = OPTIONS.find((o) => o.flag === flag);
     if (!spec) throw new ConfigError(`unknown option ${arg} (see --help)`);
@@ -241,6 +263,7 @@ export function helpText(): string {
     '',
     'Options:',
     ...lines,
+    '  --no-console           same as --console=false',
     '  --help                 show this help',
     '  --version              print the version',
   ].join('\n');
@@ -260,7 +283,9 @@ const FILE_KEYS: Readonly<Record<string, OptionSpec['key']>> = {
   region: 'region',
   accountId: 'accountId',
   logLevel: 'logLevel',
+  logFormat: 'logFormat',
   strict: 'strict',
+  console: 'console',
   dataDir: 'dataDir',
   persistence: 'persistence',
   snapshotIntervalMs: 'snapshotIntervalMs',
@@ -293,7 +318,7 @@ export function loadConfigFile(path: string, options: CliOptions): void {
       options.faults = parseFaults(path, value);
       continue;
     }
-    const option = FILE_KEYS[key];
+    const option = Object.hasOwn(FILE_KEYS, key) ? FILE_KEYS[key] : undefined;
     if (!option) throw new ConfigError(`config file ${path}: unknown key "${key}"`);
     if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
       throw new ConfigError(`config file ${path}: ${key} must be a string, number or boolean`);

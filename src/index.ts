@@ -6,7 +6,8 @@ import { Engine } from './engine/engine.js';
 import type { Random } from './engine/random.js';
 import { createApp } from './http/app.js';
 import { createFrontDoor } from './http/server.js';
-import { createLogger, type Logger, type LogLevel } from './log.js';
+import { createLogger, type LogFormat, type Logger, type LogLevel } from './log.js';
+import type { RequestHooks } from './http/dispatch.js';
 import { VERSION } from './version.js';
 import { Store, type PersistenceMode } from './persistence/store.js';
 import type { QueueConfig } from './config.js';
@@ -16,7 +17,6 @@ import { eventStream, waitFor, waitForLongPoll, type EventStream, type WaitForLo
 import type { SpiedMessage } from './engine/events.js';
 import { FaultInjector, type FaultControl } from './faults/injector.js';
 import type { FaultRuleInput } from './faults/rules.js';
-import type { RequestHooks } from './http/dispatch.js';
 import type { QueueUrlStrategy } from './api/queueUrl.js';
 import { Metrics } from './http/metrics.js';
 
@@ -48,7 +48,12 @@ export interface EmulatorOptions {
   region?: string;
   /** Account id of the queues. Default 000000000000. */
   accountId?: string;
+  /** Default `info` (one line per request), but `warn` when NODE_ENV is `test` (jest): quiet in tests. */
   logLevel?: LogLevel;
+  /** `text` (default) or `json` (one JSON object per line). */
+  logFormat?: LogFormat;
+  /** Serve the web console at /console. Default true. */
+  console?: boolean;
   /** AWS's 60-second rules: queue-name reuse after delete, one PurgeQueue per minute. */
   strict?: boolean;
   /**
@@ -114,7 +119,8 @@ export interface RunningEmulator {
 /** Starts the emulator in this process; resolves once the port is open. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? defaults.host;
-  const log = options.logger ?? createLogger(options.logLevel ?? 'info');
+  const log =
+    options.logger ?? createLogger(options.logLevel ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'), undefined, options.logFormat ?? 'text');
   const clock = makeClock(options.clock, options.clockStart);
   const engine = new Engine({
     clock,
@@ -151,7 +157,20 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
   const region = options.region ?? defaults.region;
   const accountId = options.accountId ?? defaults.accountId;
-  const app = createApp({ engine, region, accountId, version: VERSION, toolkit: { clock: clockHandle, faults }, metrics });
+  const app = createApp({
+    engine,
+    region,
+    accountId,
+    version: VERSION,
+    toolkit: { clock: clockHandle, faults },
+    metrics,
+    console: options.console ?? true,
+    log,
+    commit: store && (() => store.commit()),
+  });
+  // The per-request log line is a hook, installed only when `info` lines are written: with a
+  // quieter level the SQS path runs without it.
+  if (log.enabled?.('info') !== false) hooks.push(requestLogHook(log));
   const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log, hooks, queueUrlStrategy: options.queueUrlStrategy }, app);
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, door.listener);
   server.headersTimeout = 60_000;
@@ -196,6 +215,24 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
         setTimeout(() => server.closeAllConnections(), 2_000).unref();
       });
       return stopping;
+    },
+  };
+}
+
+/** One line per SQS request: action, queue, status (and error code), duration, request id. */
+function requestLogHook(log: Logger): RequestHooks {
+  return {
+    after(r) {
+      const queue = r.queueUrl === undefined ? undefined : r.queueUrl.slice(r.queueUrl.lastIndexOf('/') + 1);
+      log.info('request', {
+        action: r.action,
+        queue,
+        status: r.status,
+        error: r.errorCode,
+        ms: Math.round(r.durationMs * 100) / 100,
+        protocol: r.protocol,
+        requestId: r.requestId,
+      });
     },
   };
 }

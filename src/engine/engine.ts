@@ -165,11 +165,13 @@ export class Engine {
   }
 
   /**
-   * The state as live references, taken in one step: each queue's record and deduplication
-   * entries, and its messages (serialised later, slice by slice, by persistence).
+   * The state for a snapshot: each queue's record and deduplication entries, taken now, and a
+   * live iterator over its messages, read later, slice by slice, by persistence. A Map's
+   * iterator survives changes: a message removed before it is reached is skipped, one added
+   * is visited. Every change made meanwhile is also in the journal that follows the snapshot.
    */
-  exportParts(): { queue: QueueRecord; deduplication: [string, number, MessageData][]; messages: Message[] }[] {
-    return [...this.allQueues()].map((q) => ({ queue: q.record(), deduplication: [...q.deduplicationRecords()], messages: q.messageList() }));
+  exportParts(): { queue: QueueRecord; deduplication: [string, number, MessageData][]; messages: Iterator<Message> }[] {
+    return [...this.allQueues()].map((q) => ({ queue: q.record(), deduplication: [...q.deduplicationRecords()], messages: q.liveMessages() }));
   }
 
   /** Rebuilds queues and messages from persisted state, then applies every passed deadline. */
@@ -190,6 +192,18 @@ export class Engine {
     }
     this.moveTasks.restore(state.moveTasks ?? []);
     this.tick();
+  }
+
+  /**
+   * Developer reset (`POST /_emulator/reset`): deletes every queue (persistence hears each
+   * deletion), forgets move tasks and strict mode's recently-deleted names. Returns the count.
+   */
+  reset(): number {
+    const queues = [...this.allQueues()];
+    for (const queue of queues) this.deleteQueue(queue);
+    this.deletedAt.clear();
+    this.moveTasks.clear();
+    return queues.length;
   }
 
   /** Shutdown: waiting long polls are answered empty and the timer stops. */

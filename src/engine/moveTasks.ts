@@ -108,6 +108,12 @@ export class MoveTasks {
     private readonly changes: { sink: MoveTaskSink | undefined },
   ) {}
 
+  /** Cancels and forgets every task (developer reset). */
+  clear(): void {
+    for (const tasks of this.bySource.values()) for (const task of tasks) if (task.status === 'RUNNING') task.cancel();
+    this.bySource.clear();
+  }
+
   running(sourceArn: string): MoveTask | undefined {
     return this.bySource.get(sourceArn)?.find((t) => t.status === 'RUNNING');
   }

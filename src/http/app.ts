@@ -3,6 +3,9 @@ import type { Engine } from '../engine/engine.js';
 import { localstackEndpoints } from './localstack.js';
 import { metricsEndpoint, type Metrics } from './metrics.js';
 import { toolkitEndpoints, type ToolkitHandles } from './toolkitEndpoints.js';
+import type { Logger } from '../log.js';
+import { createConsoleRouter } from '../console/console.js';
+import { createDevRouter } from './devEndpoints.js';
 
 export interface AppSettings {
   readonly engine: Engine;
@@ -13,6 +16,11 @@ export interface AppSettings {
   readonly toolkit?: ToolkitHandles;
   /** `GET /metrics` (src/http/metrics.ts); absent when switched off. */
   readonly metrics?: Metrics;
+  /** Serve the web console at /console (default true). */
+  readonly console?: boolean;
+  readonly log?: Logger;
+  /** Persistence: resolves once changes are durable. */
+  readonly commit?: () => Promise<void>;
 }
 
 /**
@@ -31,6 +39,17 @@ export function createApp(settings: AppSettings): express.Express {
   if (settings.toolkit) app.use(toolkitEndpoints(settings.toolkit));
   if (settings.metrics) app.use(metricsEndpoint(settings.metrics));
   app.use(localstackEndpoints(settings));
+  app.use('/_emulator', createDevRouter(settings));
+  if (settings.console !== false) app.use('/console', createConsoleRouter());
 
+  app.use((_req, res) => {
+    res.status(404).json({ error: 'NotFound', message: 'Not an SQS request and no such endpoint.' });
+  });
+  // Errors of the reserved paths (a malformed %-escape, a bug) answer JSON, never an HTML page.
+  app.use((err: { status?: number; message?: string }, _req: express.Request, res: express.Response, _next: express.NextFunction) => {
+    const status = typeof err.status === 'number' && err.status >= 400 && err.status < 500 ? err.status : 500;
+    if (status === 500) settings.log?.error('Developer endpoint failed', err);
+    if (!res.headersSent) res.status(status).json({ error: status === 500 ? 'InternalFailure' : 'BadRequest', message: status === 500 ? 'internal error' : err.message });
+  });
   return app;
 }

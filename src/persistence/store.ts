@@ -4,7 +4,7 @@ import { Low } from 'lowdb';
 import type { Engine, EngineState } from '../engine/engine.js';
 import type { MessageData } from '../engine/message.js';
 import type { MoveTask, MoveTaskRecord } from '../engine/moveTasks.js';
-import { messageRecord, type ChangeSink, type MessageRecord, type Queue, type QueueRecord } from '../engine/queue.js';
+import { messageRecord, messageRecordJson, type ChangeSink, type MessageRecord, type Queue, type QueueRecord } from '../engine/queue.js';
 import type { Logger } from '../log.js';
 import { acquireLock, JsonLinesFile, type JsonLines } from './files.js';
 
@@ -91,8 +91,8 @@ const keyOf = (q: Queue): string => `${q.scope.region}/${q.scope.accountId}/${q.
 const JOURNAL = /^journal-(\d+)\.jsonl$/;
 /** The journal is folded into a new snapshot once it outgrows both this and the last snapshot. */
 const COMPACT_BYTES = 16 * 1024 * 1024;
-/** Messages serialised per event-loop turn while a snapshot is written. */
-const SLICE = 5_000;
+/** How long one event-loop turn may serialise messages while a snapshot is written. */
+const SLICE_MS = 5;
 
 interface Entry {
   queue: QueueRecord;
@@ -381,11 +381,17 @@ export class Store implements ChangeSink {
           yield JSON.stringify(header) + '\n';
           for (const part of parts) {
             yield `{"queue":${JSON.stringify(part.queue)},"deduplication":${JSON.stringify(part.deduplication)}}\n`;
-            for (let start = 0; start < part.messages.length; start += SLICE) {
-              let text = '';
-              const end = Math.min(part.messages.length, start + SLICE);
-              for (let i = start; i < end; i++) text += `{"m":${JSON.stringify(messageRecord(part.messages[i]!))}}\n`;
-              yield text;
+            // Serialised in slices of about SLICE_MS each: requests run between slices.
+            const messages = part.messages;
+            for (let next = messages.next(); !next.done; ) {
+              const until = performance.now() + SLICE_MS;
+              const lines: string[] = [];
+              do {
+                for (let n = 0; n < 256 && !next.done; n++, next = messages.next()) {
+                  lines.push(`{"m":${messageRecordJson(next.value)}}\n`);
+                }
+              } while (!next.done && performance.now() < until);
+              yield lines.join('');
               await new Promise((r) => setImmediate(r));
             }
           }

@@ -103,7 +103,7 @@ test('a snapshot of the earlier single-document format is read, then replaced by
   const queue = engine.createQueue({ region: 'us-east-1', accountId: '000000000000' }, { name: 'old', fifo: false, attributes: {}, tags: new Map() });
   queue.send({ id: 'm-1', body: 'from before', md5OfBody: md5Hex('from before'), sentTimestamp: Date.now(), senderId: 'me' }, undefined);
   const [part] = engine.exportParts();
-  const legacy = { version: 1, journal: 1, savedAt: 0, state: { queues: [{ queue: part!.queue, deduplication: [], messages: part!.messages.map(messageRecord) }] } };
+  const legacy = { version: 1, journal: 1, savedAt: 0, state: { queues: [{ queue: part!.queue, deduplication: [], messages: [...{ [Symbol.iterator]: () => part!.messages }].map(messageRecord) }] } };
   writeFileSync(join(dataDir, 'snapshot.json'), JSON.stringify(legacy));
   const server = await startEmulator({ ...quiet, dataDir });
   const sqs = jsonClient(server.url);

@@ -1,0 +1,205 @@
+import express from 'express';
+import type { Request, Response } from 'express';
+import type { RequestContext } from '../actions/action.js';
+import { getQueueAttributes } from '../actions/getQueueAttributes.js';
+import { listDeadLetterSourceQueues } from '../actions/listDeadLetterSourceQueues.js';
+import { listMessageMoveTasks } from '../actions/listMessageMoveTasks.js';
+import { listQueueTags } from '../actions/listQueueTags.js';
+import { queueUrl } from '../api/queueUrl.js';
+import type { Engine } from '../engine/engine.js';
+import type { Message } from '../engine/message.js';
+import type { Queue } from '../engine/queue.js';
+
+/**
+ * Developer endpoints under `/_emulator/` — NOT part of the AWS API (no AWS URL starts with
+ * `/_`). JSON only, for tests and the web console:
+ *
+ *   GET  /_emulator/health                                    liveness, version, defaults
+ *   GET  /_emulator/queues                                    every queue of every region and account, with counts
+ *   GET  /_emulator/queues/<region>/<account>/<name>          one queue: attributes, tags, DLQ links, move tasks
+ *   GET  /_emulator/queues/<region>/<account>/<name>/messages peek (?limit=1..1000, ?state=ready|delayed|inflight)
+ *   POST /_emulator/reset                                     delete every queue and message
+ *   GET  /_emulator/state                                     JSON dump of the whole state
+ *
+ * Peeks never change a message's visibility or receive count.
+ */
+export interface DevSettings {
+  readonly engine: Engine;
+  readonly region: string;
+  readonly accountId: string;
+  readonly version: string;
+  /** Resolves once changes are durable (persistence): the reset is answered after it. */
+  readonly commit?: () => Promise<void>;
+}
+
+const startedAt = Date.now();
+
+/** `http://host:port` as the caller addressed us, like queue URLs of SQS answers. */
+function baseUrlOf(req: Request): string {
+  const host = req.headers.host ?? `${req.socket.localAddress}:${req.socket.localPort}`;
+  return `${req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http'}://${host}`;
+}
+
+function contextFor(settings: DevSettings, queue: Queue, baseUrl: string): RequestContext {
+  return {
+    engine: settings.engine,
+    requestId: settings.engine.random.uuid(),
+    region: queue.scope.region,
+    accountId: queue.scope.accountId,
+    baseUrl,
+    signal: new AbortController().signal,
+  };
+}
+
+function summary(queue: Queue, baseUrl: string): Record<string, unknown> {
+  const redrive = queue.settings.redrive;
+  return {
+    name: queue.name,
+    region: queue.scope.region,
+    accountId: queue.scope.accountId,
+    url: queueUrl(baseUrl, queue.scope.accountId, queue.name),
+    arn: queue.arn,
+    fifo: queue.fifo,
+    visible: queue.approximateNumberOfMessages,
+    inflight: queue.approximateNumberOfMessagesNotVisible,
+    delayed: queue.approximateNumberOfMessagesDelayed,
+    ...(redrive ? { deadLetterTargetArn: redrive.deadLetterTargetArn, maxReceiveCount: redrive.maxReceiveCount } : {}),
+  };
+}
+
+/** A stored message as JSON, without its receipt handle (a peek is not a receive). */
+function peeked(m: Message): Record<string, unknown> {
+  const d = m.data;
+  const out: Record<string, unknown> = {
+    MessageId: d.id,
+    Body: d.body,
+    MD5OfBody: d.md5OfBody,
+    state: m.state,
+    receiveCount: m.receiveCount,
+    sentTimestamp: d.sentTimestamp,
+  };
+  if (m.state !== 'ready') out.visibleAt = m.deadline;
+  if (m.firstReceiveTimestamp) out.firstReceiveTimestamp = m.firstReceiveTimestamp;
+  if (d.attributes) {
+    // A null-prototype object: an attribute named `__proto__` stays plain data.
+    const attributes: Record<string, unknown> = Object.create(null);
+    for (const [name, v] of Object.entries(d.attributes)) {
+      attributes[name] =
+        v.BinaryValue !== undefined
+          ? { DataType: v.DataType, BinaryValue: v.BinaryValue.toString('base64') }
+          : { DataType: v.DataType, StringValue: v.StringValue };
+    }
+    out.MessageAttributes = attributes;
+  }
+  if (d.groupId !== undefined) out.MessageGroupId = d.groupId;
+  if (d.deduplicationId !== undefined) out.MessageDeduplicationId = d.deduplicationId;
+  if (d.sequenceNumber !== undefined) out.SequenceNumber = d.sequenceNumber;
+  if (d.traceHeader !== undefined) out.AWSTraceHeader = d.traceHeader;
+  if (d.deadLetterQueueSourceArn !== undefined) out.DeadLetterQueueSourceArn = d.deadLetterQueueSourceArn;
+  return out;
+}
+
+function details(settings: DevSettings, queue: Queue, baseUrl: string): Record<string, unknown> {
+  const ctx = contextFor(settings, queue, baseUrl);
+  const url = queueUrl(baseUrl, queue.scope.accountId, queue.name);
+  // The action handlers themselves, so that the answer is exactly what the API reports.
+  const attributes = getQueueAttributes.handler(ctx, { QueueUrl: url, AttributeNames: ['All'] }) as { Attributes?: Record<string, string> };
+  const tags = listQueueTags.handler(ctx, { QueueUrl: url }) as { Tags?: Record<string, string> };
+  const sources = listDeadLetterSourceQueues.handler(ctx, { QueueUrl: url }) as { queueUrls: string[] };
+  const tasks = listMessageMoveTasks.handler(ctx, { SourceArn: queue.arn, MaxResults: 10 }) as { Results?: unknown[] };
+  return {
+    ...summary(queue, baseUrl),
+    attributes: attributes.Attributes ?? {},
+    tags: tags.Tags ?? {},
+    deadLetterSourceQueues: sources.queueUrls,
+    moveTasks: tasks.Results ?? [],
+  };
+}
+
+function notFound(res: Response, what: string): void {
+  res.status(404).json({ error: 'NotFound', message: what });
+}
+
+export function createDevRouter(settings: DevSettings): express.Router {
+  const { engine } = settings;
+  const router = express.Router();
+
+  const findQueue = (req: Request): Queue | undefined => {
+    const { region, accountId, name } = req.params as Record<string, string>;
+    engine.tick();
+    return engine.getQueue({ region: region!, accountId: accountId! }, name!);
+  };
+
+  const sorted = (): Queue[] =>
+    [...engine.allQueues()].sort(
+      (a, b) => a.scope.region.localeCompare(b.scope.region) || a.scope.accountId.localeCompare(b.scope.accountId) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
+    );
+
+  router.get('/health', (_req, res) => {
+    let queues = 0;
+    for (const _ of engine.allQueues()) queues++;
+    res.json({
+      status: 'ok',
+      version: settings.version,
+      region: settings.region,
+      accountId: settings.accountId,
+      queues,
+      uptimeSeconds: Math.round((Date.now() - startedAt) / 1000),
+    });
+  });
+
+  router.get('/queues', (req, res) => {
+    engine.tick();
+    const base = baseUrlOf(req);
+    res.json({ region: settings.region, accountId: settings.accountId, queues: sorted().map((q) => summary(q, base)) });
+  });
+
+  router.get('/queues/:region/:accountId/:name', (req, res) => {
+    const queue = findQueue(req);
+    if (!queue) return notFound(res, 'The specified queue does not exist.');
+    res.json(details(settings, queue, baseUrlOf(req)));
+  });
+
+  router.get('/queues/:region/:accountId/:name/messages', (req, res) => {
+    const queue = findQueue(req);
+    if (!queue) return notFound(res, 'The specified queue does not exist.');
+    const rawLimit = req.query.limit;
+    const limit = rawLimit === undefined ? 100 : Number(rawLimit);
+    if (!Number.isInteger(limit) || limit < 1 || limit > 1000) {
+      res.status(400).json({ error: 'InvalidParameterValue', message: 'limit must be an integer from 1 to 1000' });
+      return;
+    }
+    const state = req.query.state;
+    if (state !== undefined && state !== 'ready' && state !== 'delayed' && state !== 'inflight') {
+      res.status(400).json({ error: 'InvalidParameterValue', message: 'state must be ready, delayed or inflight' });
+      return;
+    }
+    const messages: Record<string, unknown>[] = [];
+    for (const m of queue.messagesOldestFirst()) {
+      if (state !== undefined && m.state !== state) continue;
+      messages.push(peeked(m));
+      if (messages.length >= limit) break;
+    }
+    res.json({ queue: summary(queue, baseUrlOf(req)), messages });
+  });
+
+  router.post('/reset', (_req, res, next) => {
+    const deletedQueues = engine.reset();
+    void (settings.commit ? settings.commit() : Promise.resolve()).then(() => res.json({ status: 'reset', deletedQueues }), next);
+  });
+
+  router.get('/state', (req, res) => {
+    engine.tick();
+    const base = baseUrlOf(req);
+    res.json({
+      version: settings.version,
+      region: settings.region,
+      accountId: settings.accountId,
+      now: engine.clock.now(),
+      queues: sorted().map((q) => ({ ...details(settings, q, base), messages: [...q.messagesOldestFirst()].map(peeked) })),
+    });
+  });
+
+  router.use((_req, res) => notFound(res, 'No such developer endpoint; see the README ("Developer endpoints").'));
+  return router;
+}
