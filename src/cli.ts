@@ -43,6 +43,7 @@ async function main(): Promise<void> {
   process.once('SIGINT', () => shutdown('SIGINT'));
   process.once('SIGTERM', () => shutdown('SIGTERM'));
   if (options.clock === 'manual') log.info('Manual clock: time moves only through POST /_emulator/clock/advance and /_emulator/clock/set');
+  if (options.auth === 'verify') log.info(`Auth verify: SigV4 signatures checked for ${options.credentials?.length ?? 0} access key(s)`);
   if (options.localstack) log.info(`LocalStack drop-in mode: queue URLs ${options.queueUrlStrategy ?? 'emulator'}, retention ${options.messageRetention ? 'on' : 'off'}`);
   process.stdout.write(
     `sqs-emulator ${VERSION} listening on ${emulator.url} (region ${options.region}, account ${options.accountId})\n`,

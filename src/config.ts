@@ -5,6 +5,7 @@ import { QUEUE_URL_STRATEGIES, type QueueUrlStrategy } from './api/queueUrl.js';
 import { validateQueueAttributes } from './api/queueAttributes.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
 import { FaultRuleError, parseFaultRule, type FaultRuleInput } from './faults/rules.js';
+import { checkCredential, CredentialError, parseCredentialList, type AuthMode, type Credential } from './auth/index.js';
 
 /** Command-line options, each also settable by an environment variable. */
 export interface CliOptions {
@@ -36,6 +37,11 @@ export interface CliOptions {
   queues?: QueueConfig[];
   /** Fault-injection rules from the config file's `faults` key (testing toolkit). */
   faults?: FaultRuleInput[];
+  /** `verify`: SigV4 signatures are checked against `credentials` (src/auth). */
+  auth?: AuthMode;
+  credentials?: Credential[];
+  /** Long polls allowed to wait at once; past it ReceiveMessage answers OverLimit. */
+  maxLongPolls?: number;
 }
 
 /** A queue in the config file. `deadLetterQueue` links to another queue of the file by name. */
@@ -108,6 +114,24 @@ export const OPTIONS: readonly OptionSpec[] = [
     description:
       "LocalStack drop-in: port 4566 unless set; honours SQS_ENDPOINT_STRATEGY, SQS_DELAY_RECENTLY_DELETED, SQS_DELAY_PURGE_RETRY, SQS_ENABLE_MESSAGE_RETENTION_PERIOD (default off)",
   },
+  {
+    flag: '--auth',
+    env: 'SQS_EMULATOR_AUTH',
+    key: 'auth',
+    description: 'off | verify: check SigV4 signatures against --credentials, confine callers to their account (default off)',
+  },
+  {
+    flag: '--credentials',
+    env: 'SQS_EMULATOR_CREDENTIALS',
+    key: 'credentials',
+    description: 'AKID:SECRET:ACCOUNT,... access keys accepted by --auth verify (default none)',
+  },
+  {
+    flag: '--max-long-polls',
+    env: 'SQS_EMULATOR_MAX_LONG_POLLS',
+    key: 'maxLongPolls',
+    description: 'long polls waiting at once; past it ReceiveMessage with a wait answers OverLimit (default 10000)',
+  },
   { flag: '--config', env: 'SQS_EMULATOR_CONFIG', key: 'config', description: 'JSON config file: these options and queues to create at start-up (default none)' },
 ];
 
@@ -166,6 +190,22 @@ function setValue(options: CliOptions, spec: OptionSpec, raw: string, source: st
     case 'clock':
       if (raw !== 'system' && raw !== 'manual') throw new ConfigError(`${source}: clock must be system or manual, got "${raw}"`);
       options.clock = raw;
+      break;
+    case 'auth':
+      if (raw !== 'off' && raw !== 'verify') throw new ConfigError(`${source}: auth must be off or verify, got "${raw}"`);
+      options.auth = raw;
+      break;
+    case 'credentials':
+      try {
+        options.credentials = parseCredentialList(raw, source);
+      } catch (e) {
+        if (e instanceof CredentialError) throw new ConfigError(e.message);
+        throw e;
+      }
+      break;
+    case 'maxLongPolls':
+      if (!/^\d{1,7}$/.test(raw) || Number(raw) < 1) throw new ConfigError(`${source}: max long polls must be a number >= 1, got "${raw}"`);
+      options.maxLongPolls = Number(raw);
       break;
     case 'config':
       options.config = raw;
@@ -292,6 +332,9 @@ const FILE_KEYS: Readonly<Record<string, OptionSpec['key']>> = {
   clock: 'clock',
   localstack: 'localstack',
   queueUrlStrategy: 'queueUrlStrategy',
+  auth: 'auth',
+  maxLongPolls: 'maxLongPolls',
+  credentials: 'credentials',
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -312,6 +355,15 @@ export function loadConfigFile(path: string, options: CliOptions): void {
   for (const [key, value] of Object.entries(parsed)) {
     if (key === 'queues') {
       options.queues = parseQueues(path, value);
+      continue;
+    }
+    if (key === 'credentials' && Array.isArray(value)) {
+      try {
+        options.credentials = value.map((c: unknown, i) => checkCredential(c, `config file ${path}: credentials[${i}]`));
+      } catch (e) {
+        if (e instanceof CredentialError) throw new ConfigError(e.message);
+        throw e;
+      }
       continue;
     }
     if (key === 'faults') {

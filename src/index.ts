@@ -19,6 +19,7 @@ import { FaultInjector, type FaultControl } from './faults/injector.js';
 import type { FaultRuleInput } from './faults/rules.js';
 import type { QueueUrlStrategy } from './api/queueUrl.js';
 import { Metrics } from './http/metrics.js';
+import { Authenticator, type AuthMode, type Credential } from './auth/index.js';
 
 export { ManualClock, SystemClock, type Clock } from './engine/clock.js';
 export type { Random } from './engine/random.js';
@@ -91,6 +92,12 @@ export interface EmulatorOptions {
   snapshotIntervalMs?: number;
   /** Queues to create (or update) before the port opens. */
   queues?: QueueConfig[];
+  /** `verify`: SigV4 signatures are checked against `credentials`, callers see their own account (README "Security"). Default `off`. */
+  auth?: AuthMode;
+  /** Access keys accepted by `auth: 'verify'`, each acting in its account. */
+  credentials?: Credential[];
+  /** Long polls that may wait at once; past it ReceiveMessage with a wait answers OverLimit. Default 10000. */
+  maxLongPolls?: number;
 }
 
 export interface RunningEmulator {
@@ -130,7 +137,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     strictPurge: options.strictPurge,
     messageRetention: options.messageRetention,
     eventHistory: options.eventHistory ?? 1_000,
+    maxLongPolls: options.maxLongPolls,
   });
+  if (options.auth === 'verify' && !options.credentials?.length) {
+    throw new Error('auth verify needs at least one credential (--credentials AKID:SECRET:ACCOUNT or the config file key "credentials")');
+  }
+  const auth = options.auth === 'verify' ? new Authenticator(engine, options.credentials ?? []) : undefined;
   const clockHandle = clockControl(clock);
   /** Request hooks of the front door; the fault injector is in it only while it has rules. */
   const hooks: RequestHooks[] = [];
@@ -171,7 +183,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // The per-request log line is a hook, installed only when `info` lines are written: with a
   // quieter level the SQS path runs without it.
   if (log.enabled?.('info') !== false) hooks.push(requestLogHook(log));
-  const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log, hooks, queueUrlStrategy: options.queueUrlStrategy }, app);
+  const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log, hooks, queueUrlStrategy: options.queueUrlStrategy, auth }, app);
   const server: Server = createServer({ keepAliveTimeout: 65_000 }, door.listener);
   server.headersTimeout = 60_000;
   server.requestTimeout = 120_000;

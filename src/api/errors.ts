@@ -71,6 +71,15 @@ export const ErrorTypes = {
     status: 503,
     fault: 'Receiver',
   },
+  // Signature checks of `--auth verify` (src/auth): AWS common errors, the query code also in
+  // x-amzn-query-error (which SDKs read first); JSON shapes are coral's names for them.
+  MissingAuthenticationToken: coral('MissingAuthenticationTokenException', 'MissingAuthenticationToken', 403),
+  IncompleteSignature: coral('IncompleteSignatureException', 'IncompleteSignature', 400),
+  InvalidClientTokenId: coral('UnrecognizedClientException', 'InvalidClientTokenId', 403),
+  SignatureDoesNotMatch: coral('InvalidSignatureException', 'SignatureDoesNotMatch', 403),
+  RequestExpired: coral('RequestExpired', 'RequestExpired', 400),
+  // A queue of another account whose Policy does not grant the caller the action.
+  AccessDenied: coral('AccessDeniedException', 'AccessDenied', 403),
 } as const satisfies Record<string, ErrorType>;
 
 /** An SQS error as AWS returns it. `queryMessage` is set where the query text differs. */
@@ -153,6 +162,12 @@ export const errors = {
   internalError: (message = 'We encountered an internal error. Please try again.') => new SqsError(E.InternalError, message),
   serviceUnavailable: (message = 'Service is unable to handle request.') => new SqsError(E.ServiceUnavailable, message),
   invalidRequest: (message: string) => new SqsError(E.InvalidRequest, message),
+  missingAuthenticationToken: () => new SqsError(E.MissingAuthenticationToken, 'Request is missing Authentication Token'),
+  incompleteSignature: (message: string) => new SqsError(E.IncompleteSignature, message),
+  invalidClientTokenId: () => new SqsError(E.InvalidClientTokenId, 'The security token included in the request is invalid.'),
+  signatureDoesNotMatch: (message: string) => new SqsError(E.SignatureDoesNotMatch, message),
+  requestExpired: (message = 'Request has expired.') => new SqsError(E.RequestExpired, message),
+  accessDenied: (resource: string) => new SqsError(E.AccessDenied, `Access to the resource ${resource} is denied.`),
   internalFailure: () =>
     new SqsError(E.InternalFailure, 'The request processing has failed because of an unknown error, exception or failure.'),
 };

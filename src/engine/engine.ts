@@ -31,6 +31,8 @@ export interface EngineOptions {
   messageRetention?: boolean;
   /** Message events kept for the toolkit's waitFor (0 = none, the default). */
   eventHistory?: number;
+  /** Long polls that may wait at once across all queues; past it ReceiveMessage answers OverLimit. Default 10000. */
+  maxLongPolls?: number;
 }
 
 export interface CreateQueueInput {
@@ -77,6 +79,7 @@ export class Engine {
       retention: options.messageRetention ?? true,
       queueByArn: (arn) => this.queueByArn(arn),
       changes: this.changes,
+      longPolls: { active: 0, max: options.maxLongPolls ?? 10_000 },
       events: this.events,
     };
     this.moveTasks = new MoveTasks(this.clock, this.scheduler, (arn) => this.queueByArn(arn), this.changes);

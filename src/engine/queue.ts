@@ -24,6 +24,8 @@ export interface QueueEnvironment {
   /** Finds a queue by ARN (dead-letter targets). */
   readonly queueByArn: (arn: string) => Queue | undefined;
   readonly changes: { sink: ChangeSink | undefined };
+  /** Long polls waiting across all queues, and how many may wait at once (`--max-long-polls`). */
+  readonly longPolls: { active: number; readonly max: number };
   /** Message events (testing toolkit, metrics); emit only when `events.active`. */
   readonly events: EngineEvents;
 }
@@ -611,11 +613,21 @@ export class Queue implements MessageOwner {
   receiveWait(options: ReceiveOptions, waitSeconds: number, signal?: AbortSignal): Promise<ReceivedMessage[]> {
     const now = this.receive(options);
     if (now.length > 0 || waitSeconds <= 0 || signal?.aborted || this.deleted) return Promise.resolve(now);
+    const polls = this.env.longPolls;
+    if (polls.active >= polls.max) {
+      throw errors.overLimit(`Too many long polls are waiting: this emulator allows ${polls.max} at once (--max-long-polls).`);
+    }
+    polls.active++;
+    let done = false;
     return new Promise((resolve) => {
       const waiter: Waiter = {
         options,
         timer: undefined,
         resolve: (messages) => {
+          if (!done) {
+            done = true;
+            polls.active--;
+          }
           waiter.timer?.cancel();
           signal?.removeEventListener('abort', onAbort);
           resolve(messages);

@@ -3,6 +3,7 @@ import { errors, SqsError } from '../api/errors.js';
 import { parseQueuePath, queueUrlBase, type QueueUrlStrategy } from '../api/queueUrl.js';
 import type { RequestContext } from '../actions/action.js';
 import { findAction } from '../actions/registry.js';
+import type { Authenticator } from '../auth/index.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../log.js';
 import { isJsonRequest, jsonProtocol } from '../protocols/json.js';
@@ -18,6 +19,8 @@ export interface DispatchSettings {
   readonly hooks?: readonly RequestHooks[];
   /** Shape of the queue URLs handed out (LocalStack's SQS_ENDPOINT_STRATEGY); default the emulator's. */
   readonly queueUrlStrategy?: QueueUrlStrategy;
+  /** `--auth verify`: SigV4 signatures checked, callers confined to their account (src/auth). */
+  readonly auth?: Authenticator;
 }
 
 /** An SQS request once its action and parameters are known. */
@@ -109,6 +112,7 @@ async function run(request: WireRequest, caller: Caller, settings: DispatchSetti
   const requestId = engine.random.uuid();
   const protocol: Protocol = isJsonRequest(request) ? jsonProtocol : wantsJson(request) ? queryJsonProtocol : queryProtocol;
   try {
+    const principal = settings.auth?.authenticate(request);
     const decoded = protocol.decode(request);
     const action = findAction(decoded.action);
     if (!action) throw errors.invalidAction(decoded.action);
@@ -126,15 +130,16 @@ async function run(request: WireRequest, caller: Caller, settings: DispatchSetti
       seen.info = info;
       for (const hook of settings.hooks!) await hook.before?.(info);
     }
+    if (principal) settings.auth!.authorize(principal, action.name, params, caller.baseUrl);
     const input = coerceInput(action.input, params);
-    const scope = credentialScope(request);
+    const scope = principal ?? credentialScope(request);
     const ctx: RequestContext = {
       engine,
       requestId,
       region: scope.region ?? settings.region,
       // Signatures are not verified: a 12-digit access key id names its own account, so
       // tests can act as several accounts; any other key is the default account.
-      accountId: scope.accessKeyId && /^\d{12}$/.test(scope.accessKeyId) ? scope.accessKeyId : settings.accountId,
+      accountId: principal ? principal.accountId : scope.accessKeyId && /^\d{12}$/.test(scope.accessKeyId) ? scope.accessKeyId : settings.accountId,
       accessKeyId: scope.accessKeyId,
       baseUrl: queueUrlBase(settings.queueUrlStrategy, caller.baseUrl, scope.region ?? settings.region, settings.region),
       traceHeader: header(request, 'x-amzn-trace-id'),
