@@ -1,0 +1,266 @@
+/**
+ * Hostile input beyond test/integration/hostile.test.ts: header counts and sizes, invalid
+ * UTF-8, too many message attributes, numeric overflow in every numeric spot, duplicate keys,
+ * odd methods, and `__proto__`-like names where the other file does not reach. Each request
+ * gets a 4xx in the caller's protocol or is handled as plain data: never a 500, a crash or a
+ * hang, and nothing is logged as a server failure.
+ */
+import { connect } from 'node:net';
+import type { RunningEmulator } from '../../src/index.js';
+import { emulator, rawJson, rawQuery, uniqueName, type RawResponse } from '../support/clients.js';
+
+let server: RunningEmulator;
+const complaints: string[] = [];
+beforeAll(async () => {
+  server = await emulator({
+    logger: {
+      error: (message, error) => complaints.push(`ERROR ${message} ${String(error ?? '')}`),
+      warn: (message) => complaints.push(`WARN ${message}`),
+      info: () => {},
+      debug: () => {},
+    },
+  });
+});
+afterAll(() => server.stop());
+afterEach(async () => {
+  const res = await fetch(`${server.url}/health`, { signal: AbortSignal.timeout(2_000) });
+  expect(res.status).toBe(200);
+  expect(complaints).toEqual([]);
+});
+
+function expectClientError(res: { status: number; text?: string }, code?: string): void {
+  if (res.status < 400 || res.status >= 500) throw new Error(`expected 4xx, got ${res.status}: ${res.text?.slice(0, 300)}`);
+  if (code && res.text) expect(res.text).toContain(code);
+}
+
+/** A raw HTTP exchange over a socket: what the server answers (status line and body), or how it closed. */
+function rawHttp(payload: string | Buffer, timeoutMs = 5_000): Promise<{ status: number; text: string }> {
+  const url = new URL(server.url);
+  return new Promise((resolve, reject) => {
+    const socket = connect(Number(url.port), url.hostname);
+    const chunks: Buffer[] = [];
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error('no answer in time'));
+    }, timeoutMs);
+    socket.on('data', (c) => chunks.push(c));
+    const finish = (): void => {
+      clearTimeout(timer);
+      const text = Buffer.concat(chunks).toString('latin1');
+      const status = Number(/^HTTP\/1\.1 (\d{3})/.exec(text)?.[1] ?? 0);
+      resolve({ status, text });
+    };
+    socket.on('end', finish);
+    socket.on('close', finish);
+    socket.on('error', () => {});
+    socket.write(payload);
+  });
+}
+
+async function createQueue(name = uniqueName('h')): Promise<string> {
+  const res = await rawJson(server.url, 'CreateQueue', { QueueName: name });
+  expect(res.status).toBe(200);
+  return JSON.parse(res.text).QueueUrl as string;
+}
+
+describe('headers', () => {
+  test('5,000 headers (over node’s count cap of 2,000) are not a crash', async () => {
+    const url = new URL(server.url);
+    const extra = Array.from({ length: 5_000 }, (_, i) => `x-h${i}: 1\r\n`).join('');
+    const body = '{}';
+    const res = await rawHttp(
+      `POST / HTTP/1.1\r\nhost: ${url.host}\r\ncontent-type: application/x-amz-json-1.0\r\nx-amz-target: AmazonSQS.ListQueues\r\n${extra}content-length: ${body.length}\r\nconnection: close\r\n\r\n${body}`,
+    );
+    // Either refused as too large a header section (431) or served with the extra headers dropped.
+    expect([200, 431]).toContain(res.status);
+  });
+
+  test('a header section over 16 KiB is refused with 431, not buffered', async () => {
+    const url = new URL(server.url);
+    const res = await rawHttp(`GET /?Action=ListQueues HTTP/1.1\r\nhost: ${url.host}\r\nx-big: ${'a'.repeat(100_000)}\r\nconnection: close\r\n\r\n`);
+    expect(res.status).toBe(431);
+  });
+
+  test('a huge Authorization header or X-Amz-Target is a 4xx', async () => {
+    const json = await rawJson(server.url, 'ListQueues', {}, { headers: { 'x-amz-target': 'AmazonSQS.' + 'A'.repeat(8_000) } });
+    expectClientError(json);
+    const auth = await rawQuery(server.url, { Action: 'ListQueues' }, { headers: { authorization: `AWS4-HMAC-SHA256 Credential=${'x/'.repeat(3_000)}` } });
+    expect(auth.status).toBe(200); // auth off: the scope is only read, and this one is not a scope
+  });
+
+  test('odd methods on the SQS path answer in protocol, never 500', async () => {
+    for (const method of ['PUT', 'DELETE', 'PATCH', 'OPTIONS']) {
+      const res = await fetch(`${server.url}/?Action=ListQueues`, { method });
+      expect([method, res.status < 500]).toEqual([method, true]);
+    }
+    const head = await fetch(`${server.url}/?Action=ListQueues`, { method: 'HEAD' });
+    expect(head.status).toBeLessThan(500);
+  });
+});
+
+describe('invalid UTF-8', () => {
+  test('in a JSON body: a message body with broken bytes is a 4xx or replacement characters, never a 500', async () => {
+    const queueUrl = await createQueue();
+    const prefix = Buffer.from(`{"QueueUrl":${JSON.stringify(queueUrl)},"MessageBody":"a`);
+    const body = Buffer.concat([prefix, Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]), Buffer.from('b"}')]);
+    const res = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' },
+      body,
+    });
+    expect(res.status === 200 || (res.status >= 400 && res.status < 500)).toBe(true);
+    if (res.status === 200) {
+      const got = await rawJson(server.url, 'ReceiveMessage', { QueueUrl: queueUrl });
+      expect(JSON.parse(got.text).Messages[0].Body).toMatch(/^a.*b$/u);
+    }
+  });
+
+  test('in a form body and in percent-encoding (%FF, %C3%28, an encoded lone surrogate)', async () => {
+    const queueUrl = encodeURIComponent(await createQueue());
+    for (const bad of ['%FF', '%C3%28', '%ED%A0%80', '%F4%90%80%80']) {
+      const res = await fetch(server.url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/x-www-form-urlencoded' },
+        body: `Action=SendMessage&QueueUrl=${queueUrl}&MessageBody=x${bad}y`,
+      });
+      const text = await res.text();
+      expect([bad, res.status === 200 || (res.status >= 400 && res.status < 500)]).toEqual([bad, true]);
+      expect(text.startsWith('<')).toBe(true);
+    }
+    const raw = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: Buffer.concat([Buffer.from(`Action=SendMessage&QueueUrl=${queueUrl}&MessageBody=`), Buffer.from([0xff, 0xc0, 0x80])]),
+    });
+    expect(raw.status).toBeLessThan(500);
+  });
+
+  test('in the request path and the query string', async () => {
+    const res = await rawHttp(Buffer.concat([Buffer.from('GET /000000000000/q\xff?Action=ListQueues&QueueNamePrefix=', 'latin1'), Buffer.from([0xff, 0xfe]), Buffer.from(` HTTP/1.1\r\nhost: x\r\nconnection: close\r\n\r\n`)]));
+    expect(res.status).toBeGreaterThanOrEqual(200);
+    expect(res.status).toBeLessThan(500);
+  });
+});
+
+describe('message attributes and numbers', () => {
+  const attributes = (n: number) => Object.fromEntries(Array.from({ length: n }, (_, i) => [`a${i}`, { DataType: 'String', StringValue: 'v' }]));
+
+  test('11 message attributes are refused on both protocols, 10 are fine', async () => {
+    const queueUrl = await createQueue();
+    const eleven = await rawJson(server.url, 'SendMessage', { QueueUrl: queueUrl, MessageBody: 'x', MessageAttributes: attributes(11) });
+    expectClientError(eleven, 'exceeds the allowed maximum [10]');
+    expect((await rawJson(server.url, 'SendMessage', { QueueUrl: queueUrl, MessageBody: 'x', MessageAttributes: attributes(10) })).status).toBe(200);
+    const form: Record<string, string> = { Action: 'SendMessage', QueueUrl: queueUrl, MessageBody: 'x' };
+    for (let i = 1; i <= 11; i++) {
+      form[`MessageAttribute.${i}.Name`] = `a${i}`;
+      form[`MessageAttribute.${i}.Value.DataType`] = 'String';
+      form[`MessageAttribute.${i}.Value.StringValue`] = 'v';
+    }
+    expectClientError(await rawQuery(server.url, form), 'InvalidParameterValue');
+    const batch = await rawJson(server.url, 'SendMessageBatch', { QueueUrl: queueUrl, Entries: [{ Id: 'e1', MessageBody: 'x', MessageAttributes: attributes(11) }] });
+    // In a batch the entry fails, the request does not.
+    expect(batch.status).toBe(200);
+    expect(JSON.parse(batch.text).Failed[0]).toMatchObject({ Id: 'e1', SenderFault: true });
+  });
+
+  test.each([
+    ['1e400', '1e400'],
+    ['-1e400', '-1e400'],
+    ['2^53+1', '9007199254740993'],
+    ['a 40-digit integer', '1234567890123456789012345678901234567890'],
+    ['-0', '-0'],
+    ['a fraction', '1.5'],
+    ['NaN', '"NaN"'],
+    ['Infinity', '"Infinity"'],
+    ['hex', '"0x10"'],
+  ])('%s in every numeric parameter is a 4xx or in range, never a 500', async (_, literal) => {
+    const queueUrl = await createQueue();
+    const q = JSON.stringify(queueUrl);
+    const bodies: [string, string][] = [
+      ['ReceiveMessage', `{"QueueUrl":${q},"MaxNumberOfMessages":${literal}}`],
+      ['ReceiveMessage', `{"QueueUrl":${q},"WaitTimeSeconds":${literal},"VisibilityTimeout":${literal}}`],
+      ['SendMessage', `{"QueueUrl":${q},"MessageBody":"x","DelaySeconds":${literal}}`],
+      ['ChangeMessageVisibility', `{"QueueUrl":${q},"ReceiptHandle":"x","VisibilityTimeout":${literal}}`],
+      ['ListQueues', `{"MaxResults":${literal}}`],
+      ['CreateQueue', `{"QueueName":"n${Date.now()}","Attributes":{"VisibilityTimeout":${JSON.stringify(literal.replace(/"/g, ''))}}}`],
+      ['StartMessageMoveTask', `{"SourceArn":"arn:aws:sqs:us-east-1:000000000000:x","MaxNumberOfMessagesPerSecond":${literal}}`],
+    ];
+    for (const [action, body] of bodies) {
+      const res = await rawJson(server.url, action, body);
+      expect([action, body, res.status < 500]).toEqual([action, body, true]);
+    }
+    const form = await rawQuery(server.url, { Action: 'ReceiveMessage', QueueUrl: queueUrl, MaxNumberOfMessages: literal.replace(/"/g, ''), WaitTimeSeconds: '0' });
+    expect(form.status).toBeLessThan(500);
+  });
+});
+
+describe('duplicate keys and plain-data names', () => {
+  test('duplicate JSON keys: one wins, nothing breaks', async () => {
+    const name = uniqueName('dup');
+    const res = await rawJson(server.url, 'CreateQueue', `{"QueueName":"${name}-a","QueueName":"${name}-b"}`);
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.text).QueueUrl).toMatch(new RegExp(`${name}-[ab]$`));
+  });
+
+  test('a duplicated Action, QueueUrl or batch index in a form', async () => {
+    const queueUrl = encodeURIComponent(await createQueue());
+    const twice = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `Action=ListQueues&Action=DeleteQueue&QueueUrl=${queueUrl}&QueueUrl=x`,
+    });
+    expect(twice.status).toBeLessThan(500);
+    const batch = await fetch(server.url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/x-www-form-urlencoded' },
+      body: `Action=SendMessageBatch&QueueUrl=${queueUrl}&SendMessageBatchRequestEntry.1.Id=a&SendMessageBatchRequestEntry.1.MessageBody=x&SendMessageBatchRequestEntry.1.Id=b&SendMessageBatchRequestEntry.1.MessageBody=y`,
+    });
+    expect(batch.status).toBeLessThan(500);
+  });
+
+  test('__proto__ and constructor as queue attribute names and attribute-name filters', async () => {
+    for (const name of ['__proto__', 'constructor', 'toString', 'hasOwnProperty']) {
+      const create = await rawJson(server.url, 'CreateQueue', `{"QueueName":"${uniqueName('p')}","Attributes":{"${name}":"1"}}`);
+      expectClientError(create, 'InvalidAttributeName');
+      const queueUrl = await createQueue();
+      const get = await rawJson(server.url, 'GetQueueAttributes', { QueueUrl: queueUrl, AttributeNames: [name] });
+      expectClientError(get, 'InvalidAttributeName');
+      const set = await rawQuery(server.url, { Action: 'SetQueueAttributes', QueueUrl: queueUrl, 'Attribute.1.Name': name, 'Attribute.1.Value': '1' });
+      expectClientError(set, 'InvalidAttributeName');
+      const receive = await rawJson(server.url, 'ReceiveMessage', { QueueUrl: queueUrl, MessageAttributeNames: [name], MessageSystemAttributeNames: ['All'] });
+      expect(receive.status).toBe(200);
+    }
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+  });
+
+  test('__proto__ as a query parameter path segment', async () => {
+    const queueUrl = await createQueue();
+    const res = await rawQuery(server.url, { Action: 'SendMessage', QueueUrl: queueUrl, MessageBody: 'x', '__proto__.polluted': '1', 'MessageAttribute.__proto__.Name': 'a', 'constructor.prototype.x': '1' });
+    expect(res.status).toBeLessThan(500);
+    expect(({} as Record<string, unknown>).polluted).toBeUndefined();
+    expect(({} as Record<string, unknown>).x).toBeUndefined();
+  });
+});
+
+describe('huge JSON', () => {
+  test('a 3 MiB array of small objects as a batch is refused quickly', async () => {
+    const entries = Array.from({ length: 60_000 }, (_, i) => ({ Id: `e${i}`, MessageBody: 'x' }));
+    const started = Date.now();
+    const res = await rawJson(server.url, 'SendMessageBatch', { QueueUrl: await createQueue(), Entries: entries });
+    expectClientError(res, 'TooManyEntriesInBatchRequest');
+    expect(Date.now() - started).toBeLessThan(5_000);
+  });
+
+  test('a 3 MiB string as a queue name or tag value is a 4xx', async () => {
+    const long = 'a'.repeat(3 * 1024 * 1024);
+    expectClientError(await rawJson(server.url, 'CreateQueue', { QueueName: long }));
+    const queueUrl = await createQueue();
+    expectClientError(await rawJson(server.url, 'TagQueue', { QueueUrl: queueUrl, Tags: { k: long } }));
+  });
+});
+
+test('the server answered every test of this file without logging a failure', () => {
+  expect(complaints).toEqual([]);
+});
+
+export type { RawResponse };
