@@ -98,6 +98,10 @@ export interface EmulatorOptions {
   credentials?: Credential[];
   /** Long polls that may wait at once; past it ReceiveMessage with a wait answers OverLimit. Default 10000. */
   maxLongPolls?: number;
+  /** A client must send its request headers within this time (slow clients). Default 60000 ms. */
+  headersTimeoutMs?: number;
+  /** ... and its whole request (headers and body) within this one. Default 120000 ms. */
+  requestTimeoutMs?: number;
 }
 
 export interface RunningEmulator {
@@ -184,9 +188,11 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // quieter level the SQS path runs without it.
   if (log.enabled?.('info') !== false) hooks.push(requestLogHook(log));
   const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log, hooks, queueUrlStrategy: options.queueUrlStrategy, auth }, app);
-  const server: Server = createServer({ keepAliveTimeout: 65_000 }, door.listener);
-  server.headersTimeout = 60_000;
-  server.requestTimeout = 120_000;
+  // Slow clients: Node checks these timeouts every connectionsCheckingInterval (30 s by default).
+  const headersTimeout = options.headersTimeoutMs ?? 60_000;
+  const server: Server = createServer({ keepAliveTimeout: 65_000, connectionsCheckingInterval: Math.min(1_000, headersTimeout) }, door.listener);
+  server.headersTimeout = headersTimeout;
+  server.requestTimeout = options.requestTimeoutMs ?? 120_000;
   await new Promise<void>((resolve, reject) => {
     const fail = (e: Error): void => {
       void store?.close();

@@ -16,6 +16,8 @@ export interface RequestContext {
   readonly traceHeader?: string;
   /** Aborts when the client goes away. */
   readonly signal: AbortSignal;
+  /** Registers what to undo if the answer is lost on a connection the client had closed. */
+  readonly onUndelivered?: (fn: () => void) => void;
 }
 
 export const scopeOf = (ctx: RequestContext): QueueScope => ({ region: ctx.region, accountId: ctx.accountId });

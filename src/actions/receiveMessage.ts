@@ -163,6 +163,11 @@ export const receiveMessage = action<Input, { Messages?: OutputMessage[] }>({
       return {};
     }
     if (received.length === 0) return {};
+    if (ctx.onUndelivered) {
+      // Written to a connection that turns out dead: back at once, unless received again since.
+      const nonces = received.map((r) => r.message.receiptNonce);
+      ctx.onUndelivered(() => queue.returnMessages(received.filter((r, i) => r.message.receiptNonce === nonces[i])));
+    }
     return { Messages: received.map((r) => render(r, queue, systemNames, filter)) };
   },
 });

@@ -630,7 +630,11 @@ export class Queue implements MessageOwner {
           }
           waiter.timer?.cancel();
           signal?.removeEventListener('abort', onAbort);
-          resolve(messages);
+          // Messages handed to a waiting poll: let the event loop first deliver a close of
+          // its connection that is already in (the caller then returns them at once, see
+          // ReceiveMessage) rather than answer a dead socket and leave them in flight.
+          if (messages.length > 0 && signal) setImmediate(() => resolve(messages));
+          else resolve(messages);
         },
       };
       const onAbort = (): void => {

@@ -60,6 +60,8 @@ export interface Caller {
   /** `http://host:port` as the client addressed us. */
   readonly baseUrl: string;
   readonly signal: AbortSignal;
+  /** Registers what to undo if the answer never reaches the client (delivery.ts). */
+  onUndelivered?(fn: () => void): void;
 }
 
 /** `Credential=AKID/20260101/us-east-1/sqs/aws4_request` from the Authorization header or a presigned URL. */
@@ -143,6 +145,7 @@ async function run(request: WireRequest, caller: Caller, settings: DispatchSetti
       accessKeyId: scope.accessKeyId,
       baseUrl: queueUrlBase(settings.queueUrlStrategy, caller.baseUrl, scope.region ?? settings.region, settings.region),
       traceHeader: header(request, 'x-amzn-trace-id'),
+      onUndelivered: caller.onUndelivered && ((fn) => caller.onUndelivered!(fn)),
       // Only a long poll asks for the signal: made lazily, it costs other requests nothing.
       get signal() {
         return caller.signal;

@@ -3,6 +3,7 @@ import { errors } from '../api/errors.js';
 import { limits } from '../api/limits.js';
 import type { WireRequest, WireResponse } from '../protocols/protocol.js';
 import { dispatch, DropConnection, errorResponse, type Caller, type DispatchSettings } from './dispatch.js';
+import { delivered, watchDelivery } from './delivery.js';
 
 /**
  * The front door. SQS requests (any method, `/` or a queue path) are served by a plain
@@ -71,6 +72,12 @@ function baseUrl(req: IncomingMessage): string {
 /** The abort signal of a long poll, made only when an action asks for it. */
 class HttpCaller implements Caller {
   private controller?: AbortController;
+  /** Set by an action whose answer must not be lost silently (ReceiveMessage): see delivery.ts. */
+  undelivered?: () => void;
+
+  onUndelivered(fn: () => void): void {
+    this.undelivered = fn;
+  }
 
   constructor(
     readonly baseUrl: string,
@@ -135,9 +142,12 @@ export function createFrontDoor(settings: FrontDoorSettings, app: RequestListene
     };
     try {
       wire.body = await readBody(req, limit);
-      const response = await dispatch(wire, new HttpCaller(baseUrl(req), res), settings);
+      delivered(req.socket);
+      const caller = new HttpCaller(baseUrl(req), res);
+      const response = await dispatch(wire, caller, settings);
       if (settings.commit) await settings.commit();
       send(res, response);
+      if (caller.undelivered) watchDelivery(res, caller.undelivered);
     } catch (e) {
       if (e instanceof DropConnection) {
         res.destroy();
