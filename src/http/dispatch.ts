@@ -88,13 +88,18 @@ export async function dispatch(request: WireRequest, caller: Caller, settings: D
     protocol: isJsonRequest(request) ? 'json' : 'query',
     requestId: response.headers['x-amzn-requestid'] ?? '',
   };
-  const queryError = response.headers['x-amzn-query-error'];
-  const record: RequestRecord = {
-    ...info,
+  const record: { -readonly [K in keyof RequestRecord]: RequestRecord[K] } = {
+    action: info.action,
+    protocol: info.protocol,
+    requestId: info.requestId,
     status: response.status,
     durationMs: performance.now() - started,
-    ...(response.status >= 400 ? { errorCode: queryError ? queryError.slice(0, queryError.indexOf(';')) : errorCodeOf(response.body) } : {}),
   };
+  if (info.queueUrl !== undefined) record.queueUrl = info.queueUrl;
+  if (response.status >= 400) {
+    const queryError = response.headers['x-amzn-query-error'];
+    record.errorCode = queryError ? queryError.slice(0, queryError.indexOf(';')) : errorCodeOf(response.body);
+  }
   for (const hook of hooks) hook.after?.(record);
   return response;
 }
@@ -122,9 +127,14 @@ async function run(request: WireRequest, caller: Caller, settings: DispatchSetti
     }
     if (seen) {
       const queueUrl = typeof params.QueueUrl === 'string' ? params.QueueUrl : undefined;
-      const info: RequestInfo = { action: action.name, protocol: protocol.name, requestId, ...(queueUrl ? { queueUrl } : {}) };
+      const info: { -readonly [K in keyof RequestInfo]: RequestInfo[K] } = { action: action.name, protocol: protocol.name, requestId };
+      if (queueUrl) info.queueUrl = queueUrl;
       seen.info = info;
-      for (const hook of settings.hooks!) await hook.before?.(info);
+      for (const hook of settings.hooks!) {
+        // Only a hook that waits (added latency) costs a turn of the microtask queue.
+        const waiting = hook.before?.(info);
+        if (waiting) await waiting;
+      }
     }
     const input = coerceInput(action.input, params);
     const scope = credentialScope(request);
