@@ -26,6 +26,8 @@ export interface RequestInfo {
   readonly protocol: 'json' | 'query';
   /** The QueueUrl parameter (or the queue path the request was sent to), if any. */
   readonly queueUrl?: string;
+  /** The QueueName parameter (CreateQueue, GetQueueUrl), if any. */
+  readonly queueName?: string;
   readonly requestId: string;
 }
 
@@ -129,6 +131,7 @@ async function run(request: WireRequest, caller: Caller, settings: DispatchSetti
       const queueUrl = typeof params.QueueUrl === 'string' ? params.QueueUrl : undefined;
       const info: { -readonly [K in keyof RequestInfo]: RequestInfo[K] } = { action: action.name, protocol: protocol.name, requestId };
       if (queueUrl) info.queueUrl = queueUrl;
+      if (typeof params.QueueName === 'string') info.queueName = params.QueueName;
       seen.info = info;
       for (const hook of settings.hooks!) {
         // Only a hook that waits (added latency) costs a turn of the microtask queue.
