@@ -19,7 +19,9 @@ WORKDIR /app
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts --no-audit --no-fund
 COPY --from=build /app/dist ./dist
-RUN mkdir -p /data && chown node:node /data
+# curl is not used by our own health check; it is there for health checks written for
+# LocalStack (`curl -f http://localhost:4566/_localstack/health`), so such compose files work as they are.
+RUN apk add --no-cache curl && mkdir -p /data && chown node:node /data
 USER node
 ENV SQS_EMULATOR_HOST=0.0.0.0
 EXPOSE 9324

@@ -1,9 +1,11 @@
 /**
- * Benchmark runner (issue 8, first version, in-memory only: persistence scenarios are not here yet).
- * Each server runs in its own process: the emulator (node dist/cli.js), fauxqs 1.9.2 (devDependency)
+ * Benchmark runner (issues 5 and 8). Throughput scenarios run the emulator in memory, with
+ * `--persistence snapshot` and `durable`; then start-up time, persistence at scale (restart with
+ * 1,000,000 messages after SIGTERM and kill -9, answer delays while snapshots are written) and
+ * heap bytes per stored message (bench/heap.ts). Each server runs in its own process: the emulator (node dist/cli.js), fauxqs 1.9.2 (devDependency)
  * and a bare node:http floor. A lean client (keep-alive agent, pre-encoded JSON-protocol bodies,
  * bounded concurrency) drives them over 127.0.0.1. Emulator and fauxqs passes alternate (A B A B).
- *   npm run bench [-- --quick] [-- --rounds 3]
+ *   npm run bench [-- --quick] [-- --rounds 3] [-- --only SendMessage,Persistence,Startup,Heap]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -124,7 +126,7 @@ async function fill(s: Server, q: string, n: number) {
 }
 
 const N = QUICK ? { persisted: 100_000, send: 3000, batch: 1500, drain: 10_000, poll: 50, fifo: 3000, queues: 300, backlog: 100_000, fauxBacklog: 100_000, backRecv: 500 }
-  : { persisted: 1_000_000, send: 10_000, batch: 4000, drain: 30_000, poll: 200, fifo: 10_000, queues: 1000, backlog: 1_000_000, fauxBacklog: 200_000, backRecv: 2000 };
+  : { persisted: 1_000_000, send: 10_000, batch: 4000, drain: 30_000, poll: 200, fifo: 10_000, queues: 10_000, backlog: 1_000_000, fauxBacklog: 200_000, backRecv: 2000 };
 const TIME = QUICK ? 8000 : 20_000;
 const CONC = 12;
 

@@ -79,7 +79,7 @@ export interface EmulatorOptions {
   queueUrlStrategy?: QueueUrlStrategy;
   /** Serve `GET /metrics` (Prometheus text format) and count for it. Default true. */
   metrics?: boolean;
-  /** Fault-injection rules active from the start (see docs/toolkit.md). Default none. */
+  /** Fault-injection rules active from the start (see the README, "Fault injection"). Default none. */
   faults?: FaultRuleInput[];
   /** Randomness (ids, receipt handles). */
   random?: Random;

@@ -8,7 +8,8 @@ import {
   wire,
 } from '../api/shapes.js';
 import { action } from './action.js';
-import { prepareMessage, type MessageInput } from './messageInput.js';
+import type { MessageData } from '../engine/message.js';
+import { prepareMessage, type MessageInput, type PreparedMessage } from './messageInput.js';
 import { resolveQueue } from './resolve.js';
 
 export const SendMessageRequestMembers = {
@@ -49,20 +50,22 @@ export const sendMessage = action<MessageInput & { QueueUrl: string }, SendResul
     const queue = resolveQueue(ctx, input.QueueUrl);
     const prepared = prepareMessage(ctx, queue, input, false);
     const { data } = queue.send(prepared.data, prepared.delaySeconds);
-    return sendResult({ ...prepared.data, md5OfBody: prepared.md5OfBody, id: data.id, sequenceNumber: data.sequenceNumber });
+    return sendResult(prepared, data);
   },
 });
 
-export function sendResult(data: {
-  id: string;
-  md5OfBody: string;
-  md5OfMessageAttributes?: string;
-  md5OfMessageSystemAttributes?: string;
-  sequenceNumber?: string;
-}): SendResult {
-  const out: SendResult = { MD5OfMessageBody: data.md5OfBody, MessageId: data.id };
-  if (data.md5OfMessageAttributes) out.MD5OfMessageAttributes = data.md5OfMessageAttributes;
-  if (data.md5OfMessageSystemAttributes) out.MD5OfMessageSystemAttributes = data.md5OfMessageSystemAttributes;
-  if (data.sequenceNumber) out.SequenceNumber = data.sequenceNumber;
+/**
+ * The answer to one sent message: `prepared` is what was validated and digested, `stored` what
+ * the queue kept (on a FIFO duplicate, the original's id and sequence number). Built member by
+ * member: this runs for every message of every batch.
+ */
+export function sendResult<T extends object = object>(prepared: PreparedMessage, stored: MessageData, head?: T): SendResult & T {
+  const out = (head ?? {}) as SendResult & T;
+  out.MD5OfMessageBody = prepared.md5OfBody;
+  const d = prepared.data;
+  if (d.md5OfMessageAttributes) out.MD5OfMessageAttributes = d.md5OfMessageAttributes;
+  if (d.md5OfMessageSystemAttributes) out.MD5OfMessageSystemAttributes = d.md5OfMessageSystemAttributes;
+  out.MessageId = stored.id;
+  if (stored.sequenceNumber) out.SequenceNumber = stored.sequenceNumber;
   return out;
 }

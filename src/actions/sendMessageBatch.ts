@@ -55,7 +55,7 @@ export const sendMessageBatch = action<
         Failed.push(batchFailure(entry.Id, p));
       } else {
         const { data } = queue.send(p.data, p.delaySeconds);
-        Successful.push({ Id: entry.Id, ...sendResult({ ...p.data, md5OfBody: p.md5OfBody, id: data.id, sequenceNumber: data.sequenceNumber }) });
+        Successful.push(sendResult(p, data, { Id: entry.Id }));
       }
     });
     return { Successful, Failed };

@@ -17,7 +17,11 @@ export interface EngineState {
   }[];
   /** Absent in snapshots written before move tasks were persisted. */
   moveTasks?: MoveTaskRecord[];
+  /** Queues deleted lately, for strict mode's 60-second name rule: [region, account, name, deletedAt]. */
+  deleted?: DeletedQueueRecord[];
 }
+
+export type DeletedQueueRecord = [region: string, accountId: string, name: string, deletedAt: number];
 
 export interface EngineOptions {
   clock?: Clock;
@@ -139,8 +143,25 @@ export class Engine {
     if (queues?.get(queue.name) !== queue) throw errors.queueDoesNotExist();
     queues.delete(queue.name);
     queue.close();
-    this.changes.sink?.queueDeleted(queue);
     if (this.strictNames) this.deletedAt.set(`${scopeKey(queue.scope)}\u0000${queue.name}`, this.clock.now());
+    this.changes.sink?.queueDeleted(queue);
+  }
+
+  /** Names deleted less than 60 s ago (strict mode), for persistence. */
+  deletedRecords(): DeletedQueueRecord[] {
+    const now = this.clock.now();
+    const out: DeletedQueueRecord[] = [];
+    for (const [key, at] of this.deletedAt) {
+      if (now - at >= limits.queueNameReuseMs) continue;
+      const [region, accountId, name] = key.split('\u0000') as [string, string, string];
+      out.push([region, accountId, name, at]);
+    }
+    return out;
+  }
+
+  /** When a queue was deleted (strict mode keeps it for 60 s), for the journal. */
+  deletedAtOf(queue: Queue): number | undefined {
+    return this.deletedAt.get(`${scopeKey(queue.scope)}\u0000${queue.name}`);
   }
 
   /** Queues of one region and account whose names start with `prefix`, in name order. */
@@ -194,6 +215,12 @@ export class Engine {
       queue.restoreMessages(entry.messages);
     }
     this.moveTasks.restore(state.moveTasks ?? []);
+    const now = this.clock.now();
+    for (const [region, accountId, name, at] of state.deleted ?? []) {
+      if (now - at < limits.queueNameReuseMs && !this.getQueue({ region, accountId }, name)) {
+        this.deletedAt.set(`${scopeKey({ region, accountId })}\u0000${name}`, at);
+      }
+    }
     this.tick();
   }
 

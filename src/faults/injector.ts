@@ -49,6 +49,7 @@ interface Active {
 }
 
 const queueNameOf = (info: RequestInfo): string | undefined => {
+  if (info.queueName !== undefined) return info.queueName;
   if (!info.queueUrl) return undefined;
   try {
     return parseQueueUrl(info.queueUrl).name;

@@ -5,7 +5,7 @@ import { getQueueAttributes } from '../actions/getQueueAttributes.js';
 import { listDeadLetterSourceQueues } from '../actions/listDeadLetterSourceQueues.js';
 import { listMessageMoveTasks } from '../actions/listMessageMoveTasks.js';
 import { listQueueTags } from '../actions/listQueueTags.js';
-import { queueUrl } from '../api/queueUrl.js';
+import { queueUrl, queueUrlBase } from '../api/queueUrl.js';
 import type { Engine } from '../engine/engine.js';
 import type { Message } from '../engine/message.js';
 import type { Queue } from '../engine/queue.js';
@@ -51,13 +51,18 @@ function contextFor(settings: DevSettings, queue: Queue, baseUrl: string): Reque
   };
 }
 
-function summary(queue: Queue, baseUrl: string): Record<string, unknown> {
+/** The queue's URL as the API hands it out (region in the path outside the default region, F30). */
+function urlOf(queue: Queue, baseUrl: string, defaultRegion: string): string {
+  return queueUrl(queueUrlBase(undefined, baseUrl, queue.scope.region, defaultRegion), queue.scope.accountId, queue.name);
+}
+
+function summary(queue: Queue, baseUrl: string, defaultRegion: string): Record<string, unknown> {
   const redrive = queue.settings.redrive;
   return {
     name: queue.name,
     region: queue.scope.region,
     accountId: queue.scope.accountId,
-    url: queueUrl(baseUrl, queue.scope.accountId, queue.name),
+    url: urlOf(queue, baseUrl, defaultRegion),
     arn: queue.arn,
     fifo: queue.fifo,
     visible: queue.approximateNumberOfMessages,
@@ -101,14 +106,14 @@ function peeked(m: Message): Record<string, unknown> {
 
 function details(settings: DevSettings, queue: Queue, baseUrl: string): Record<string, unknown> {
   const ctx = contextFor(settings, queue, baseUrl);
-  const url = queueUrl(baseUrl, queue.scope.accountId, queue.name);
+  const url = urlOf(queue, baseUrl, settings.region);
   // The action handlers themselves, so that the answer is exactly what the API reports.
   const attributes = getQueueAttributes.handler(ctx, { QueueUrl: url, AttributeNames: ['All'] }) as { Attributes?: Record<string, string> };
   const tags = listQueueTags.handler(ctx, { QueueUrl: url }) as { Tags?: Record<string, string> };
   const sources = listDeadLetterSourceQueues.handler(ctx, { QueueUrl: url }) as { queueUrls: string[] };
   const tasks = listMessageMoveTasks.handler(ctx, { SourceArn: queue.arn, MaxResults: 10 }) as { Results?: unknown[] };
   return {
-    ...summary(queue, baseUrl),
+    ...summary(queue, baseUrl, settings.region),
     attributes: attributes.Attributes ?? {},
     tags: tags.Tags ?? {},
     deadLetterSourceQueues: sources.queueUrls,
@@ -151,7 +156,7 @@ export function createDevRouter(settings: DevSettings): express.Router {
   router.get('/queues', (req, res) => {
     engine.tick();
     const base = baseUrlOf(req);
-    res.json({ region: settings.region, accountId: settings.accountId, queues: sorted().map((q) => summary(q, base)) });
+    res.json({ region: settings.region, accountId: settings.accountId, queues: sorted().map((q) => summary(q, base, settings.region)) });
   });
 
   router.get('/queues/:region/:accountId/:name', (req, res) => {
@@ -180,7 +185,7 @@ export function createDevRouter(settings: DevSettings): express.Router {
       messages.push(peeked(m));
       if (messages.length >= limit) break;
     }
-    res.json({ queue: summary(queue, baseUrlOf(req)), messages });
+    res.json({ queue: summary(queue, baseUrlOf(req), settings.region), messages });
   });
 
   router.post('/reset', (_req, res, next) => {

@@ -29,6 +29,8 @@ export interface RequestInfo {
   readonly protocol: 'json' | 'query';
   /** The QueueUrl parameter (or the queue path the request was sent to), if any. */
   readonly queueUrl?: string;
+  /** The QueueName parameter (CreateQueue, GetQueueUrl), if any. */
+  readonly queueName?: string;
   readonly requestId: string;
 }
 
@@ -93,13 +95,18 @@ export async function dispatch(request: WireRequest, caller: Caller, settings: D
     protocol: isJsonRequest(request) ? 'json' : 'query',
     requestId: response.headers['x-amzn-requestid'] ?? '',
   };
-  const queryError = response.headers['x-amzn-query-error'];
-  const record: RequestRecord = {
-    ...info,
+  const record: { -readonly [K in keyof RequestRecord]: RequestRecord[K] } = {
+    action: info.action,
+    protocol: info.protocol,
+    requestId: info.requestId,
     status: response.status,
     durationMs: performance.now() - started,
-    ...(response.status >= 400 ? { errorCode: queryError ? queryError.slice(0, queryError.indexOf(';')) : errorCodeOf(response.body) } : {}),
   };
+  if (info.queueUrl !== undefined) record.queueUrl = info.queueUrl;
+  if (response.status >= 400) {
+    const queryError = response.headers['x-amzn-query-error'];
+    record.errorCode = queryError ? queryError.slice(0, queryError.indexOf(';')) : errorCodeOf(response.body);
+  }
   for (const hook of hooks) hook.after?.(record);
   return response;
 }
@@ -128,9 +135,15 @@ async function run(request: WireRequest, caller: Caller, settings: DispatchSetti
     }
     if (seen) {
       const queueUrl = typeof params.QueueUrl === 'string' ? params.QueueUrl : undefined;
-      const info: RequestInfo = { action: action.name, protocol: protocol.name, requestId, ...(queueUrl ? { queueUrl } : {}) };
+      const info: { -readonly [K in keyof RequestInfo]: RequestInfo[K] } = { action: action.name, protocol: protocol.name, requestId };
+      if (queueUrl) info.queueUrl = queueUrl;
+      if (typeof params.QueueName === 'string') info.queueName = params.QueueName;
       seen.info = info;
-      for (const hook of settings.hooks!) await hook.before?.(info);
+      for (const hook of settings.hooks!) {
+        // Only a hook that waits (added latency) costs a turn of the microtask queue.
+        const waiting = hook.before?.(info);
+        if (waiting) await waiting;
+      }
     }
     if (principal) settings.auth!.authorize(principal, action.name, params, caller.baseUrl);
     const input = coerceInput(action.input, params);

@@ -60,6 +60,9 @@ const num = (n: number): string => (Number.isFinite(n) ? String(n) : n > 0 ? '+I
 export class Metrics {
   private readonly queues = new Map<string, QueueCounters>();
   private readonly requests = new Map<string, RequestStats>();
+  /** The same stats by action, one map per protocol: no key to build per request. */
+  private readonly json = new Map<string, RequestStats>();
+  private readonly query = new Map<string, RequestStats>();
   private readonly faults = new Map<string, { action: string; protocol: string; fault: string; count: number }>();
   /** Goes in the front door's hooks: observes every SQS answer. */
   readonly hook: RequestHooks = { after: (record) => this.request(record) };
@@ -88,11 +91,12 @@ export class Metrics {
   }
 
   private request(r: RequestRecord): void {
-    const key = `${r.action}\u0000${r.protocol}`;
-    let s = this.requests.get(key);
+    const byProtocol = r.protocol === 'json' ? this.json : this.query;
+    let s = byProtocol.get(r.action);
     if (!s) {
       s = { action: r.action, protocol: r.protocol, byStatus: new Map(), buckets: new Float64Array(BUCKETS.length), sum: 0, count: 0 };
-      this.requests.set(key, s);
+      byProtocol.set(r.action, s);
+      this.requests.set(`${r.action}\u0000${r.protocol}`, s);
     }
     s.byStatus.set(r.status, (s.byStatus.get(r.status) ?? 0) + 1);
     const seconds = r.durationMs / 1000;

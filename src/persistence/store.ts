@@ -1,7 +1,7 @@
 import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
-import type { Engine, EngineState } from '../engine/engine.js';
+import type { DeletedQueueRecord, Engine, EngineState } from '../engine/engine.js';
 import type { MessageData } from '../engine/message.js';
 import type { MoveTask, MoveTaskRecord } from '../engine/moveTasks.js';
 import { messageRecord, messageRecordJson, type ChangeSink, type MessageRecord, type Queue, type QueueRecord } from '../engine/queue.js';
@@ -24,7 +24,7 @@ export type PersistenceMode = 'durable' | 'snapshot';
 
 type Op =
   | { t: 'q'; r: QueueRecord }
-  | { t: 'qd'; k: string }
+  | { t: 'qd'; k: string; at?: number }
   | { t: 'm'; k: string; r: MessageRecord }
   | { t: 'd'; k: string; id: string }
   | { t: 'p'; k: string }
@@ -50,7 +50,7 @@ function parseSnapshot(path: string, lines: unknown[]): Snapshot {
   const header = lines[0];
   if (!isObject(header) || header.version !== 2 || typeof header.journal !== 'number') corrupt('line 1 is not a snapshot header');
   if (!isObject(lines[lines.length - 1]) || (lines[lines.length - 1] as { end?: unknown }).end !== true) corrupt('it is truncated (no end line)');
-  const state: EngineState = { queues: [], moveTasks: [] };
+  const state: EngineState = { queues: [], moveTasks: [], deleted: [] };
   let current: EngineState['queues'][number] | undefined;
   for (let i = 1; i < lines.length - 1; i++) {
     const line = lines[i];
@@ -59,7 +59,8 @@ function parseSnapshot(path: string, lines: unknown[]): Snapshot {
       current = { queue: line.queue as QueueRecord, deduplication: line.deduplication, messages: [] };
       state.queues.push(current);
     } else if (isObject(line) && Array.isArray(line.moveTasks)) state.moveTasks = line.moveTasks as MoveTaskRecord[];
-    else corrupt(`line ${i + 1} is not a queue, message or move-task line`);
+    else if (isObject(line) && Array.isArray(line.deleted)) state.deleted = line.deleted as DeletedQueueRecord[];
+    else corrupt(`line ${i + 1} is not a queue, message, move-task or deleted-names line`);
   }
   return { journal: (header as { journal: number }).journal, state };
 }
@@ -80,7 +81,7 @@ function readLegacySnapshot(path: string): Snapshot | undefined {
 
 type Pending =
   | { t: 'q'; q: Queue }
-  | { t: 'qd'; k: string }
+  | { t: 'qd'; k: string; at?: number }
   | { t: 'm'; k: string; m: Parameters<typeof messageRecord>[0] }
   | { t: 'd'; k: string; id: string }
   | { t: 'p'; k: string }
@@ -103,12 +104,14 @@ interface Entry {
 /** Plain state being rebuilt from a snapshot and journals. */
 interface Restoring {
   entries: Map<string, Entry>;
+  /** Recently deleted names (strict mode), by `region/account/name`. */
+  deleted: Map<string, number>;
   /** By task id, oldest first (Map keeps insertion order). */
   moveTasks: Map<string, MoveTaskRecord>;
 }
 
 /** Applies journal changes to plain state. */
-function replay({ entries, moveTasks }: Restoring, op: Op): void {
+function replay({ entries, moveTasks, deleted }: Restoring, op: Op): void {
   switch (op.t) {
     case 'mt':
       moveTasks.set(op.r.taskId, op.r);
@@ -118,10 +121,12 @@ function replay({ entries, moveTasks }: Restoring, op: Op): void {
       const existing = entries.get(k);
       if (existing) existing.queue = op.r;
       else entries.set(k, { queue: op.r, messages: new Map(), deduplication: new Map() });
+      deleted.delete(k);
       break;
     }
     case 'qd':
       entries.delete(op.k);
+      if (op.at !== undefined) deleted.set(op.k, op.at);
       break;
     case 'm':
       entries.get(op.k)?.messages.set(op.r.data.id, op.r);
@@ -184,6 +189,7 @@ export class Store implements ChangeSink {
       const snapshot = lines ? parseSnapshot(path, lines) : readLegacySnapshot(join(dir, LEGACY_SNAPSHOT));
       const entries = new Map<string, Entry>();
       const moveTasks = new Map((snapshot?.state.moveTasks ?? []).map((r) => [r.taskId, r]));
+      const deleted = new Map((snapshot?.state.deleted ?? []).map(([region, account, name, at]) => [`${region}/${account}/${name}`, at]));
       for (const q of snapshot?.state.queues ?? []) {
         entries.set(`${q.queue.region}/${q.queue.accountId}/${q.queue.name}`, {
           queue: q.queue,
@@ -200,7 +206,7 @@ export class Store implements ChangeSink {
       let replayed = 0;
       for (const n of journals) {
         if (n < first) continue;
-        replayed += Store.replayJournal(join(dir, `journal-${n}.jsonl`), { entries, moveTasks }, options.log);
+        replayed += Store.replayJournal(join(dir, `journal-${n}.jsonl`), { entries, moveTasks, deleted }, options.log);
       }
       engine.importState({
         queues: [...entries.values()].map((e) => ({
@@ -209,6 +215,7 @@ export class Store implements ChangeSink {
           deduplication: [...e.deduplication.values()],
         })),
         moveTasks: [...moveTasks.values()],
+        deleted: [...deleted].map(([k, at]) => [...(k.split('/') as [string, string, string]), at]),
       });
       const store = new Store(dir, engine, options.mode, options.snapshotIntervalMs, options.log, unlock, db);
       store.snapshotBytes = existsSync(path) ? statSync(path).size : 0;
@@ -268,7 +275,8 @@ export class Store implements ChangeSink {
     this.pending.push({ t: 'q', q: queue });
   }
   queueDeleted(queue: Queue): void {
-    this.pending.push({ t: 'qd', k: keyOf(queue) });
+    const at = this.engine.deletedAtOf(queue);
+    this.pending.push(at === undefined ? { t: 'qd', k: keyOf(queue) } : { t: 'qd', k: keyOf(queue), at });
   }
   message(queue: Queue, message: Parameters<typeof messageRecord>[0]): void {
     this.pending.push({ t: 'm', k: keyOf(queue), m: message });
@@ -375,6 +383,7 @@ export class Store implements ChangeSink {
     const write = async (): Promise<void> => {
       const parts = this.engine.exportParts();
       const moveTasks = this.engine.moveTasks.records();
+      const deleted = this.engine.deletedRecords();
       const header = { version: 2, journal, savedAt: this.engine.clock.now() };
       this.db.data = {
         async *pieces() {
@@ -395,7 +404,7 @@ export class Store implements ChangeSink {
               await new Promise((r) => setImmediate(r));
             }
           }
-          yield `{"moveTasks":${JSON.stringify(moveTasks)}}\n{"end":true}\n`;
+          yield `{"moveTasks":${JSON.stringify(moveTasks)}}\n{"deleted":${JSON.stringify(deleted)}}\n{"end":true}\n`;
         },
       };
       try {

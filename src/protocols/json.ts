@@ -11,6 +11,14 @@ const CONTENT_TYPE = 'application/x-amz-json-1.0';
 const TARGET_PREFIX = 'AmazonSQS.';
 const MAX_DEPTH = 32;
 
+/** Fewer opening brackets than the limit: it cannot be too deep (indexOf is native, the walk is not). */
+function fewBrackets(text: string): boolean {
+  let n = 0;
+  for (let i = text.indexOf('{'); i !== -1 && n <= MAX_DEPTH; i = text.indexOf('{', i + 1)) n++;
+  for (let i = text.indexOf('['); i !== -1 && n <= MAX_DEPTH; i = text.indexOf('[', i + 1)) n++;
+  return n <= MAX_DEPTH;
+}
+
 /** JSON nested deeper than any SQS shape is refused before it is walked. */
 function tooDeep(text: string): boolean {
   let depth = 0;
@@ -48,7 +56,7 @@ export const jsonProtocol: Protocol = {
     const text = request.body.toString('utf8');
     let params: unknown = {};
     if (text.trim() !== '') {
-      if (tooDeep(text)) throw errors.serialization('The request body is nested too deeply.');
+      if (!fewBrackets(text) && tooDeep(text)) throw errors.serialization('The request body is nested too deeply.');
       try {
         params = JSON.parse(text);
       } catch {

@@ -36,14 +36,15 @@ test('queues lists every region and account with live counts', async () => {
   const east = jsonClient(server.url);
   const west = jsonClient(server.url, 'eu-west-1', { accessKeyId: '111122223333', secretAccessKey: 'x' });
   const { QueueUrl: a } = await east.send(new CreateQueueCommand({ QueueName: 'a' }));
-  await west.send(new CreateQueueCommand({ QueueName: 'b' }));
+  const { QueueUrl: b } = await west.send(new CreateQueueCommand({ QueueName: 'b' }));
   await east.send(new SendMessageCommand({ QueueUrl: a, MessageBody: 'one' }));
   await east.send(new SendMessageCommand({ QueueUrl: a, MessageBody: 'two' }));
   await east.send(new SendMessageCommand({ QueueUrl: a, MessageBody: 'later', DelaySeconds: 60 }));
   await east.send(new ReceiveMessageCommand({ QueueUrl: a, MaxNumberOfMessages: 1 }));
   const { body } = await get('/_emulator/queues');
   expect(body.queues).toEqual([
-    expect.objectContaining({ name: 'b', region: 'eu-west-1', accountId: '111122223333', visible: 0, inflight: 0, delayed: 0 }),
+    // The URL the API handed out: outside the default region it names its region (F30).
+    expect.objectContaining({ name: 'b', region: 'eu-west-1', accountId: '111122223333', visible: 0, inflight: 0, delayed: 0, url: b }),
     expect.objectContaining({ name: 'a', region: 'us-east-1', accountId: '000000000000', visible: 1, inflight: 1, delayed: 1, url: `${server.url}/000000000000/a` }),
   ]);
 });

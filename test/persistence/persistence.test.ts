@@ -1,6 +1,7 @@
 import {
   CreateQueueCommand,
   DeleteMessageCommand,
+  DeleteQueueCommand,
   GetQueueAttributesCommand,
   ListMessageMoveTasksCommand,
   ReceiveMessageCommand,
@@ -89,7 +90,7 @@ test('a torn last journal record is dropped; a corrupt record or snapshot stops 
   writeFileSync(join(other, 'snapshot.jsonl'), '{"version":2,"journal":1,"savedAt":0}\n{"moveTasks":[]}\n');
   await expect(startEmulator({ ...quiet, dataDir: other })).rejects.toThrow(/snapshot .*snapshot\.jsonl is corrupt: it is truncated \(no end line\)/);
   writeFileSync(join(other, 'snapshot.jsonl'), '{"version":2,"journal":1,"savedAt":0}\n{"colour":1}\n{"end":true}\n');
-  await expect(startEmulator({ ...quiet, dataDir: other })).rejects.toThrow(/snapshot .*snapshot\.jsonl is corrupt: line 2 is not a queue, message or move-task line/);
+  await expect(startEmulator({ ...quiet, dataDir: other })).rejects.toThrow(/snapshot .*snapshot\.jsonl is corrupt: line 2 is not a queue, message, move-task or deleted-names line/);
   // Nothing was discarded: the refused snapshot is still there.
   expect(readFileSync(join(other, 'snapshot.jsonl'), 'utf8')).toContain('colour');
   const legacy = tempDir();
@@ -191,4 +192,27 @@ test('a message move task survives a restart, from the final snapshot and from t
     expect((await counts(client, `${again.url}/000000000000/src`))!.ApproximateNumberOfMessages).toBe('5');
     await again.stop();
   }
+});
+
+test('strict mode: a name deleted less than 60 s ago stays unusable across a restart, from the snapshot and from the journal alone', async () => {
+  const dataDir = tempDir();
+  const clock = new ManualClock(Date.UTC(2026, 7, 1));
+  const server = await startEmulator({ ...quiet, dataDir, clock, strict: true });
+  const sqs = jsonClient(server.url);
+  const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'gone' }))).QueueUrl!;
+  await sqs.send(new DeleteQueueCommand({ QueueUrl }));
+  clock.advance(10_000);
+  const crashed = tempDir();
+  for (const f of readdirSync(dataDir).filter((f) => f !== 'LOCK')) writeFileSync(join(crashed, f), readFileSync(join(dataDir, f)));
+  await server.stop();
+  for (const dir of [dataDir, crashed]) {
+    const again = await startEmulator({ ...quiet, dataDir: dir, clock, strict: true });
+    const client = jsonClient(again.url);
+    await expect(client.send(new CreateQueueCommand({ QueueName: 'gone' }))).rejects.toMatchObject({ name: 'QueueDeletedRecently' });
+    await again.stop();
+  }
+  clock.advance(50_000);
+  const later = await startEmulator({ ...quiet, dataDir, clock, strict: true });
+  expect((await jsonClient(later.url).send(new CreateQueueCommand({ QueueName: 'gone' }))).QueueUrl).toMatch(/\/gone$/);
+  await later.stop();
 });

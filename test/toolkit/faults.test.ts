@@ -135,6 +135,17 @@ describe('rule matching', () => {
     expect(server.faults.list()[0]!.injected).toBe(1);
   });
 
+  test('a queue-name pattern also matches the QueueName of CreateQueue and GetQueueUrl', async () => {
+    const [json, query] = [protocols[0][1](server.url), protocols[1][1](server.url)];
+    server.faults.add({ queue: 'flaky-*', error: 'OverLimit', times: 2 });
+    const refused = { name: 'OverLimit', $metadata: { httpStatusCode: 403 } };
+    await expect(json.send(new CreateQueueCommand({ QueueName: 'flaky-one' }))).rejects.toMatchObject(refused);
+    await expect(query.send(new GetQueueUrlCommand({ QueueName: 'flaky-one' }))).rejects.toMatchObject(refused);
+    await json.send(new CreateQueueCommand({ QueueName: 'steady' }));
+    expect((await json.send(new CreateQueueCommand({ QueueName: 'flaky-one' }))).QueueUrl).toMatch(/\/flaky-one$/);
+    expect(server.faults.list()[0]!.injected).toBe(2);
+  });
+
   test('a probability with a seed injects the same way on every run', async () => {
     const pattern = async (): Promise<string> => {
       const s = await emulator({ faults: [{ action: 'ListQueues', error: 'InternalError', probability: 0.5, seed: 42 }] });
