@@ -5,6 +5,7 @@
  */
 import { CreateQueueCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
 import { SignatureV4 } from '@smithy/signature-v4';
+import fc from 'fast-check';
 import { createHash, createHmac } from 'node:crypto';
 import * as v3query from 'sqs-v3-query';
 import type { RunningEmulator } from '../../src/index.js';
@@ -258,6 +259,32 @@ describe('cross-account access follows the queue Policy', () => {
   test('a queue URL naming another account in a request of a key of no account is not a way in', async () => {
     const client = new SQSClient({ endpoint: server.url, region: 'us-east-1', credentials: { accessKeyId: '111111111111', secretAccessKey: 'x' }, maxAttempts: 1 });
     expect(await errorOf(client.send(new ListQueuesCommand({})))).toMatchObject({ name: 'InvalidClientTokenId' });
+  });
+});
+
+describe('tampering (property, fixed seed)', () => {
+  test('changing any one byte of a signed request (body, a signed header, the signature) is refused, never a 500', async () => {
+    const host = new URL(server.url).host;
+    const body = 'Action=ListQueues&Version=2012-11-05&QueueNamePrefix=own';
+    await fc.assert(
+      fc.asyncProperty(fc.constantFrom('body', 'x-amz-date', 'content-type', 'signature'), fc.nat(), fc.integer({ min: 1, max: 94 }), async (part, at, delta) => {
+        const headers = signRequest({ method: 'POST', path: '/', query: '', headers: { host, 'content-type': 'application/x-www-form-urlencoded' }, body }, A, 'us-east-1', Date.now());
+        const change = (text: string): string => {
+          const i = at % text.length;
+          const c = String.fromCharCode(((text.charCodeAt(i) - 32 + delta) % 95) + 32);
+          return text.slice(0, i) + c + text.slice(i + 1);
+        };
+        let sentBody = body;
+        if (part === 'body') sentBody = change(body);
+        else if (part === 'signature') headers.authorization = headers.authorization!.replace(/Signature=([0-9a-f]+)/, (_, sig: string) => `Signature=${change(sig)}`);
+        else headers[part] = change(headers[part]!);
+        const res = await rawQueryRaw(sentBody, headers);
+        expect(res.status).toBeGreaterThanOrEqual(400);
+        expect(res.status).toBeLessThan(500);
+        expect(res.text).toMatch(/<Code>(SignatureDoesNotMatch|IncompleteSignature|InvalidClientTokenId)<\/Code>/);
+      }),
+      { seed: 9, numRuns: 200 },
+    );
   });
 });
 
