@@ -1,12 +1,12 @@
-import { closeSync, fsyncSync, openSync, readFileSync, readSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { open } from 'node:fs/promises';
+import { closeSync, openSync, readFileSync, readSync, unlinkSync, writeSync } from 'node:fs';
+import { open, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 
 /** A JSON-lines file produced piece by piece: each piece is one or more whole lines. */
 export interface JsonLines {
-  /** Yields text; awaiting between pieces lets requests run meanwhile. */
-  pieces(): AsyncIterable<string>;
+  /** Yields text or UTF-8 bytes; awaiting between pieces lets requests run meanwhile. */
+  pieces(): AsyncIterable<string | Buffer>;
 }
 
 const CHUNK = 8 * 1024 * 1024;
@@ -68,17 +68,24 @@ export class JsonLinesFile implements Adapter<unknown[] | JsonLines | null> {
     const file = await open(temp, 'w');
     try {
       if (Array.isArray(data)) await file.write(data.map((v) => JSON.stringify(v)).join('\n') + '\n');
-      else for await (const piece of data.pieces()) await file.write(piece);
+      else {
+        for await (const piece of data.pieces()) {
+          // Two calls: FileHandle.write has one overload for text and one for bytes.
+          if (typeof piece === 'string') await file.write(piece);
+          else await file.write(piece);
+        }
+      }
       await file.sync();
     } finally {
       await file.close();
     }
-    renameSync(temp, this.path);
-    const dir = openSync(dirname(this.path), 'r');
+    // Asynchronous too: the directory's fsync may wait for the file system's journal.
+    await rename(temp, this.path);
+    const dir = await open(dirname(this.path), 'r');
     try {
-      fsyncSync(dir);
+      await dir.sync();
     } finally {
-      closeSync(dir);
+      await dir.close();
     }
   }
 }
