@@ -41,21 +41,38 @@ const dataDir = DURABLE ? mkdtempSync(join(tmpdir(), 'sqs-soak-')) : undefined;
 process.on('exit', () => dataDir && rmSync(dataDir, { recursive: true, force: true }));
 const child = spawn(
   process.execPath,
-  ['dist/cli.js', '--port', '0', '--log-level', 'warn', '--no-console', ...(dataDir ? ['--data-dir', dataDir, '--persistence', 'durable'] : [])],
+  ['--trace-gc', 'dist/cli.js', '--port', '0', '--log-level', 'warn', '--no-console', ...(dataDir ? ['--data-dir', dataDir, '--persistence', 'durable'] : [])],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 process.on('exit', () => child.exitCode === null && child.kill('SIGKILL'));
 const base: string = await new Promise((resolve, reject) => {
   let out = '';
-  child.stdout!.on('data', (d: Buffer) => {
+  const onData = (d: Buffer): void => {
     out += d.toString();
     const m = /listening on (http:\/\/\S+)/.exec(out);
-    if (m) resolve(m[1]!);
-  });
+    if (m) {
+      child.stdout!.off('data', onData);
+      resolve(m[1]!);
+    }
+  };
+  child.stdout!.on('data', onData);
   child.once('exit', (code) => reject(new Error(`emulator exited ${code}`)));
   setTimeout(() => reject(new Error('emulator did not start')), 20_000).unref();
 });
 const url = new URL(base);
+
+/** Live heap after each full (mark-compact) collection, from --trace-gc: a leak shows as a rising floor. */
+const heapAfterFullGc: { at: number; mib: number }[] = [];
+let gcLine = '';
+child.stdout!.on('data', (d: Buffer) => {
+  gcLine += d.toString();
+  const lines = gcLine.split('\n');
+  gcLine = lines.pop()!;
+  for (const line of lines) {
+    const m = /Mark-Compact[^>]*-> ([\d.]+) \(/.exec(line);
+    if (m) heapAfterFullGc.push({ at: Date.now(), mib: Number(m[1]) });
+  }
+});
 
 function rssBytes(): number {
   const status = readFileSync(`/proc/${child.pid}/status`, 'utf8');
@@ -340,6 +357,14 @@ const report = {
     /** RSS at each fifth of the load: flat means stable. */
     profile: [0.2, 0.4, 0.6, 0.8, 1].map((f) => +((rss.samples[Math.max(0, Math.ceil(rss.samples.length * f) - 1)] ?? 0) / 2 ** 20).toFixed(1)),
   },
+  /** Live heap (MiB) after the full collections of each fifth of the load: the floor a leak would raise. */
+  heapAfterFullGcMiB: [0.2, 0.4, 0.6, 0.8, 1].map((f, i, all) => {
+    const from = startedAt + durationMs * (i === 0 ? 0 : all[i - 1]!);
+    const to = startedAt + durationMs * f;
+    const inFifth = heapAfterFullGc.filter((g) => g.at >= from && g.at < to).map((g) => g.mib);
+    return inFifth.length ? Math.min(...inFifth) : null;
+  }),
+  fullGcs: heapAfterFullGc.length,
   ...(duplicateExamples.length ? { duplicateExamples } : {}),
   ...(lost.length ? { lostExamples: lost.slice(0, 5) } : {}),
 };
