@@ -1,5 +1,6 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fsync, mkdirSync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Low } from 'lowdb';
 import type { DeletedQueueRecord, Engine, EngineState } from '../engine/engine.js';
 import type { MessageData } from '../engine/message.js';
@@ -87,6 +88,8 @@ type Pending =
   | { t: 'p'; k: string }
   | { t: 'dd'; k: string; key: string; exp: number; data: MessageData }
   | { t: 'mt'; task: MoveTask };
+
+const fsyncAsync = promisify(fsync);
 
 const keyOf = (q: Queue): string => `${q.scope.region}/${q.scope.accountId}/${q.name}`;
 const JOURNAL = /^journal-(\d+)\.jsonl$/;
@@ -346,7 +349,9 @@ export class Store implements ChangeSink {
       this.buffer = '';
       this.waiting = [];
       writeSync(this.journalFd, text);
-      fsyncSync(this.journalFd);
+      // The fsync runs off the event loop: requests keep being served meanwhile, and their
+      // changes form the next group, made durable by the next fsync.
+      await fsyncAsync(this.journalFd);
       this.journalBytes += Buffer.byteLength(text);
       for (const w of waiters) w();
     }
