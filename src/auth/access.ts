@@ -14,6 +14,7 @@ import { parseQueueUrl } from '../api/queueUrl.js';
 import type { Engine } from '../engine/engine.js';
 import type { Queue } from '../engine/queue.js';
 import type { Principal } from './sigv4.js';
+import { decodeTaskHandle } from '../actions/moveTaskHandle.js';
 
 /** Only the owner may do these, whatever a Policy says (AWS's list of non-shareable actions). */
 const OWNER_ONLY = new Set([
@@ -82,8 +83,28 @@ export function evaluatePolicy(policy: string, accountId: string, permission: st
   return verdict;
 }
 
-/** The queue a request targets, if it names one (QueueUrl, or GetQueueUrl's name and owner). */
+/** The source queue ARN of a move-task request: SourceArn, or the one inside a TaskHandle. */
+function moveTaskSource(action: string, params: Record<string, unknown>): string | undefined {
+  if (action === 'StartMessageMoveTask' || action === 'ListMessageMoveTasks') {
+    return typeof params.SourceArn === 'string' ? params.SourceArn : undefined;
+  }
+  if (action === 'CancelMessageMoveTask' && typeof params.TaskHandle === 'string') {
+    try {
+      return decodeTaskHandle(params.TaskHandle).sourceArn;
+    } catch {
+      return undefined; // the action answers the bad handle itself
+    }
+  }
+  return undefined;
+}
+
+/**
+ * The queue a request targets, if it names one: QueueUrl, GetQueueUrl's name and owner, or a
+ * move task's source queue (by ARN).
+ */
 function targetQueue(engine: Engine, principal: Principal, action: string, params: Record<string, unknown>): Queue | undefined {
+  const sourceArn = moveTaskSource(action, params);
+  if (sourceArn !== undefined) return engine.queueByArn(sourceArn);
   if (action === 'GetQueueUrl') {
     const owner = params.QueueOwnerAWSAccountId;
     const name = params.QueueName;
@@ -111,6 +132,17 @@ export function authorize(engine: Engine, principal: Principal, action: string, 
   const own = queue.scope.accountId === principal.accountId;
   const verdict = evaluatePolicy(queue.settings.policy, principal.accountId, permissionFor(action), queue.arn);
   if (verdict === 'deny') throw errors.accessDenied(resourceUrl);
-  if (own) return;
-  if (OWNER_ONLY.has(action) || verdict !== 'allow') throw errors.accessDenied(resourceUrl);
+  if (!own && (OWNER_ONLY.has(action) || verdict !== 'allow')) throw errors.accessDenied(resourceUrl);
+  // A move task also writes to its destination: the caller must be able to send there.
+  if (action === 'StartMessageMoveTask' && typeof params.DestinationArn === 'string') {
+    const destination = engine.queueByArn(params.DestinationArn);
+    if (destination && evaluateAccess(destination, principal, 'sqs:SendMessage') === false) throw errors.accessDenied(resourceUrl);
+  }
+}
+
+/** Whether the caller may do `permission` on `queue`: its own queue unless denied, another's only if allowed. */
+function evaluateAccess(queue: Queue, principal: Principal, permission: string): boolean {
+  const verdict = evaluatePolicy(queue.settings.policy, principal.accountId, permission, queue.arn);
+  if (verdict === 'deny') return false;
+  return queue.scope.accountId === principal.accountId || verdict === 'allow';
 }

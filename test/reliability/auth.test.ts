@@ -3,7 +3,18 @@
  * AWS's errors for missing, malformed, unknown, wrong and expired signatures, and callers
  * confined to their own account unless a queue Policy grants them.
  */
-import { CreateQueueCommand, ListQueuesCommand, ReceiveMessageCommand, SendMessageCommand, SetQueueAttributesCommand, SQSClient } from '@aws-sdk/client-sqs';
+import {
+  CancelMessageMoveTaskCommand,
+  CreateQueueCommand,
+  GetQueueAttributesCommand,
+  ListMessageMoveTasksCommand,
+  ListQueuesCommand,
+  ReceiveMessageCommand,
+  SendMessageCommand,
+  SetQueueAttributesCommand,
+  SQSClient,
+  StartMessageMoveTaskCommand,
+} from '@aws-sdk/client-sqs';
 import { SignatureV4 } from '@smithy/signature-v4';
 import fc from 'fast-check';
 import { createHash, createHmac } from 'node:crypto';
@@ -254,6 +265,26 @@ describe('cross-account access follows the queue Policy', () => {
     );
     expect(await errorOf(other.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' })))).toMatchObject({ name: 'AccessDenied' });
     expect(await errorOf(owner.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' })))).toMatchObject({ name: 'AccessDenied' });
+  });
+
+  test('move tasks: the source queue (by ARN or inside a TaskHandle) and the destination are checked like queue URLs', async () => {
+    const owner = jsonClient(server.url, 'us-east-1', keys(A));
+    const other = jsonClient(server.url, 'us-east-1', keys(B));
+    const arnOf = async (c: typeof owner, QueueUrl: string) =>
+      (await c.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
+    const dlq = (await owner.send(new CreateQueueCommand({ QueueName: 'mt-dlq' }))).QueueUrl!;
+    const dlqArn = await arnOf(owner, dlq);
+    await owner.send(new CreateQueueCommand({ QueueName: 'mt-src', Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) } }));
+    expect((await owner.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).$metadata.httpStatusCode).toBe(200);
+    expect(await errorOf(other.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn })))).toMatchObject({ name: 'AccessDenied', status: 403 });
+    expect(await errorOf(other.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn })))).toMatchObject({ name: 'AccessDenied', status: 403 });
+    const handle = Buffer.from(JSON.stringify({ taskId: 'x', sourceArn: dlqArn })).toString('base64');
+    expect(await errorOf(other.send(new CancelMessageMoveTaskCommand({ TaskHandle: handle })))).toMatchObject({ name: 'AccessDenied', status: 403 });
+    // Bob's own dead-letter queue may not be redriven into Alice's queue.
+    const bobDlq = (await other.send(new CreateQueueCommand({ QueueName: 'mt-bob-dlq' }))).QueueUrl!;
+    const bobDlqArn = await arnOf(other, bobDlq);
+    await other.send(new CreateQueueCommand({ QueueName: 'mt-bob-src', Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: bobDlqArn, maxReceiveCount: 1 }) } }));
+    expect(await errorOf(other.send(new StartMessageMoveTaskCommand({ SourceArn: bobDlqArn, DestinationArn: dlqArn })))).toMatchObject({ name: 'AccessDenied', status: 403 });
   });
 
   test('a queue URL naming another account in a request of a key of no account is not a way in', async () => {
