@@ -5,7 +5,7 @@ import { EngineEvents } from './events.js';
 import { cryptoRandom, type Random } from './random.js';
 import { MoveTasks, type MoveTaskRecord } from './moveTasks.js';
 import { Scheduler } from './scheduler.js';
-import { Queue, type ChangeSink, type MessageRecord, type QueueEnvironment, type QueueRecord, type QueueScope } from './queue.js';
+import { Queue, type AttemptRecord, type ChangeSink, type MessageRecord, type QueueEnvironment, type QueueRecord, type QueueScope } from './queue.js';
 import type { Message, MessageData } from './message.js';
 
 /** The engine's whole durable state, as plain JSON-able data. */
@@ -14,6 +14,8 @@ export interface EngineState {
     queue: QueueRecord;
     messages: MessageRecord[];
     deduplication: [string, number, MessageData][];
+    /** ReceiveRequestAttemptIds in their window; absent in snapshots of earlier versions. */
+    attempts?: AttemptRecord[];
   }[];
   /** Absent in snapshots written before move tasks were persisted. */
   moveTasks?: MoveTaskRecord[];
@@ -194,8 +196,13 @@ export class Engine {
    * iterator survives changes: a message removed before it is reached is skipped, one added
    * is visited. Every change made meanwhile is also in the journal that follows the snapshot.
    */
-  exportParts(): { queue: QueueRecord; deduplication: [string, number, MessageData][]; messages: Iterator<Message> }[] {
-    return [...this.allQueues()].map((q) => ({ queue: q.record(), deduplication: [...q.deduplicationRecords()], messages: q.liveMessages() }));
+  exportParts(): { queue: QueueRecord; deduplication: [string, number, MessageData][]; attempts: AttemptRecord[]; messages: Iterator<Message> }[] {
+    return [...this.allQueues()].map((q) => ({
+      queue: q.record(),
+      deduplication: [...q.deduplicationRecords()],
+      attempts: q.attemptRecords(),
+      messages: q.liveMessages(),
+    }));
   }
 
   /** Rebuilds queues and messages from persisted state, then applies every passed deadline. */
@@ -213,6 +220,7 @@ export class Engine {
       queues.set(r.name, queue);
       for (const [key, expiresAt, data] of entry.deduplication) queue.restoreDeduplication(key, expiresAt, data);
       queue.restoreMessages(entry.messages);
+      queue.restoreAttempts(entry.attempts ?? []);
     }
     this.moveTasks.restore(state.moveTasks ?? []);
     const now = this.clock.now();

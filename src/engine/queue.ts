@@ -38,6 +38,7 @@ export interface ChangeSink extends MoveTaskSink {
   removed(queue: Queue, messageId: string): void;
   purged(queue: Queue): void;
   deduplicated(queue: Queue, key: string, expiresAt: number, data: MessageData): void;
+  attempt(queue: Queue, record: AttemptRecord): void;
 }
 
 /** A message as persisted. */
@@ -84,6 +85,9 @@ export interface ReceivedMessage {
   readonly message: Message;
   readonly receiptHandle: string;
 }
+
+/** A ReceiveRequestAttemptId as persisted: the id, when its window ends, the receipt handles it gave. */
+export type AttemptRecord = [attemptId: string, expiresAt: number, receiptHandles: string[]];
 
 /** A FIFO message group: its messages in send order (in flight ones included) and a lock count. */
 interface Group {
@@ -254,6 +258,36 @@ export class Queue implements MessageOwner {
 
   *deduplicationRecords(): IterableIterator<[string, number, MessageData]> {
     for (const [key, entry] of this.deduplication) yield [key, entry.expiresAt, entry.data];
+  }
+
+  /** Receive attempts still in their 5-minute window, oldest first. */
+  attemptRecords(): AttemptRecord[] {
+    const now = this.env.clock.now();
+    const out: AttemptRecord[] = [];
+    for (const [id, entry] of this.attempts) {
+      if (entry.expiresAt > now) out.push([id, entry.expiresAt, entry.received.map((r) => r.receiptHandle)]);
+    }
+    return out;
+  }
+
+  /**
+   * Restores receive attempts after the messages: an attempt whose messages are all still in
+   * flight under the same receipt handles can be retried; any other is dropped (a retry is
+   * then an ordinary receive, as after a change).
+   */
+  restoreAttempts(records: readonly AttemptRecord[]): void {
+    const now = this.env.clock.now();
+    for (const [id, expiresAt, handles] of [...records].sort((a, b) => a[1] - b[1])) {
+      if (expiresAt <= now || handles.length === 0) continue;
+      const received: ReceivedMessage[] = [];
+      for (const receiptHandle of handles) {
+        const parsed = parseReceiptHandle(receiptHandle);
+        const message = parsed && this.messages.get(parsed.messageId);
+        if (!message || message.state !== 'inflight' || message.receiptNonce !== parsed!.nonce) break;
+        received.push({ message, receiptHandle });
+      }
+      if (received.length === handles.length) this.attempts.set(id, { expiresAt, received, versions: received.map((r) => r.message.version) });
+    }
   }
 
   restoreDeduplication(key: string, expiresAt: number, data: MessageData): void {
@@ -512,7 +546,9 @@ export class Queue implements MessageOwner {
     }
     const out = this.take(options, now, visibilityMs);
     if (attemptId !== undefined && out.length > 0) {
-      this.attempts.set(attemptId, { expiresAt: now + limits.receiveAttemptWindowMs, received: out, versions: out.map((r) => r.message.version) });
+      const expiresAt = now + limits.receiveAttemptWindowMs;
+      this.attempts.set(attemptId, { expiresAt, received: out, versions: out.map((r) => r.message.version) });
+      this.env.changes.sink?.attempt(this, [attemptId, expiresAt, out.map((r) => r.receiptHandle)]);
     }
     return out;
   }
@@ -547,6 +583,7 @@ export class Queue implements MessageOwner {
       message.deadline = now + visibilityMs;
       message.version++;
       this.env.scheduler.schedule(message.deadline, message);
+      this.env.changes.sink?.message(this, message);
       return message.version;
     });
     return entry.received;

@@ -5,7 +5,7 @@ import { Low } from 'lowdb';
 import type { DeletedQueueRecord, Engine, EngineState } from '../engine/engine.js';
 import type { MessageData } from '../engine/message.js';
 import type { MoveTask, MoveTaskRecord } from '../engine/moveTasks.js';
-import { messageRecord, messageRecordJson, type ChangeSink, type MessageRecord, type Queue, type QueueRecord } from '../engine/queue.js';
+import { messageRecord, messageRecordJson, type AttemptRecord, type ChangeSink, type MessageRecord, type Queue, type QueueRecord } from '../engine/queue.js';
 import type { Logger } from '../log.js';
 import { acquireLock, JsonLinesFile, type JsonLines } from './files.js';
 
@@ -30,7 +30,8 @@ type Op =
   | { t: 'd'; k: string; id: string }
   | { t: 'p'; k: string }
   | { t: 'dd'; k: string; key: string; exp: number; data: MessageData }
-  | { t: 'mt'; r: MoveTaskRecord };
+  | { t: 'mt'; r: MoveTaskRecord }
+  | { t: 'ra'; k: string; r: AttemptRecord };
 
 interface Snapshot {
   /** The first journal whose changes are not in `state`. */
@@ -58,6 +59,7 @@ function parseSnapshot(path: string, lines: unknown[]): Snapshot {
     if (isObject(line) && isObject(line.m) && current) current.messages.push(line.m as MessageRecord);
     else if (isObject(line) && isObject(line.queue) && Array.isArray(line.deduplication)) {
       current = { queue: line.queue as QueueRecord, deduplication: line.deduplication, messages: [] };
+      if (Array.isArray(line.attempts)) current.attempts = line.attempts as AttemptRecord[];
       state.queues.push(current);
     } else if (isObject(line) && Array.isArray(line.moveTasks)) state.moveTasks = line.moveTasks as MoveTaskRecord[];
     else if (isObject(line) && Array.isArray(line.deleted)) state.deleted = line.deleted as DeletedQueueRecord[];
@@ -87,7 +89,8 @@ type Pending =
   | { t: 'd'; k: string; id: string }
   | { t: 'p'; k: string }
   | { t: 'dd'; k: string; key: string; exp: number; data: MessageData }
-  | { t: 'mt'; task: MoveTask };
+  | { t: 'mt'; task: MoveTask }
+  | { t: 'ra'; k: string; r: AttemptRecord };
 
 const fsyncAsync = promisify(fsync);
 
@@ -102,6 +105,7 @@ const SLICE_BYTES = 4 * 1024 * 1024;
 
 interface Entry {
   queue: QueueRecord;
+  attempts: Map<string, AttemptRecord>;
   messages: Map<string, MessageRecord>;
   deduplication: Map<string, [string, number, MessageData]>;
 }
@@ -121,11 +125,14 @@ function replay({ entries, moveTasks, deleted }: Restoring, op: Op): void {
     case 'mt':
       moveTasks.set(op.r.taskId, op.r);
       break;
+    case 'ra':
+      entries.get(op.k)?.attempts.set(op.r[0], op.r);
+      break;
     case 'q': {
       const k = `${op.r.region}/${op.r.accountId}/${op.r.name}`;
       const existing = entries.get(k);
       if (existing) existing.queue = op.r;
-      else entries.set(k, { queue: op.r, messages: new Map(), deduplication: new Map() });
+      else entries.set(k, { queue: op.r, messages: new Map(), deduplication: new Map(), attempts: new Map() });
       deleted.delete(k);
       break;
     }
@@ -143,6 +150,7 @@ function replay({ entries, moveTasks, deleted }: Restoring, op: Op): void {
       const e = entries.get(op.k);
       e?.messages.clear();
       e?.deduplication.clear();
+      e?.attempts.clear();
       break;
     }
     case 'dd':
@@ -200,6 +208,7 @@ export class Store implements ChangeSink {
           queue: q.queue,
           messages: new Map(q.messages.map((m) => [m.data.id, m])),
           deduplication: new Map(q.deduplication.map((d) => [d[0], d])),
+          attempts: new Map((q.attempts ?? []).map((a) => [a[0], a])),
         });
       }
       const first = snapshot?.journal ?? 1;
@@ -218,6 +227,7 @@ export class Store implements ChangeSink {
           queue: e.queue,
           messages: [...e.messages.values()],
           deduplication: [...e.deduplication.values()],
+          attempts: [...e.attempts.values()],
         })),
         moveTasks: [...moveTasks.values()],
         deleted: [...deleted].map(([k, at]) => [...(k.split('/') as [string, string, string]), at]),
@@ -297,6 +307,9 @@ export class Store implements ChangeSink {
   }
   moveTask(task: MoveTask): void {
     this.pending.push({ t: 'mt', task });
+  }
+  attempt(queue: Queue, record: AttemptRecord): void {
+    this.pending.push({ t: 'ra', k: keyOf(queue), r: record });
   }
 
   /**
@@ -396,7 +409,7 @@ export class Store implements ChangeSink {
         async *pieces() {
           yield JSON.stringify(header) + '\n';
           for (const part of parts) {
-            yield `{"queue":${JSON.stringify(part.queue)},"deduplication":${JSON.stringify(part.deduplication)}}\n`;
+            yield `{"queue":${JSON.stringify(part.queue)},"deduplication":${JSON.stringify(part.deduplication)},"attempts":${JSON.stringify(part.attempts)}}\n`;
             // Serialised in slices of about SLICE_MS each: requests run between slices. Lines go
             // straight into a buffer outside the JS heap, so that no slice leaves garbage that
             // the young generation has to copy (long scavenges were the snapshot's longest stalls).

@@ -216,3 +216,28 @@ test('strict mode: a name deleted less than 60 s ago stays unusable across a res
   expect((await jsonClient(later.url).send(new CreateQueueCommand({ QueueName: 'gone' }))).QueueUrl).toMatch(/\/gone$/);
   await later.stop();
 });
+
+test('a FIFO ReceiveRequestAttemptId retried after a restart returns the same messages and receipt handles', async () => {
+  const dataDir = tempDir();
+  const clock = new ManualClock(Date.UTC(2026, 8, 1));
+  const server = await startEmulator({ ...quiet, dataDir, clock });
+  const sqs = jsonClient(server.url);
+  const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'attempts.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }))).QueueUrl!;
+  for (const body of ['a', 'b', 'c']) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body, MessageGroupId: 'g' }));
+  const first = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 2, ReceiveRequestAttemptId: 'try-1' }))).Messages!;
+  expect(first.map((m) => m.Body)).toEqual(['a', 'b']);
+  clock.advance(10_000); // within the 30-second visibility timeout and the 5-minute attempt window
+  const crashed = tempDir();
+  for (const f of readdirSync(dataDir).filter((f) => f !== 'LOCK')) writeFileSync(join(crashed, f), readFileSync(join(dataDir, f)));
+  await server.stop();
+  for (const dir of [dataDir, crashed]) {
+    const again = await startEmulator({ ...quiet, dataDir: dir, clock });
+    const client = jsonClient(again.url);
+    const url = `${again.url}/000000000000/attempts.fifo`;
+    const retried = (await client.send(new ReceiveMessageCommand({ QueueUrl: url, MaxNumberOfMessages: 2, ReceiveRequestAttemptId: 'try-1' }))).Messages!;
+    expect(retried.map((m) => [m.MessageId, m.ReceiptHandle])).toEqual(first.map((m) => [m.MessageId, m.ReceiptHandle]));
+    // Another attempt id is an ordinary receive: the group is locked by the messages in flight.
+    expect((await client.send(new ReceiveMessageCommand({ QueueUrl: url, ReceiveRequestAttemptId: 'try-2' }))).Messages).toBeUndefined();
+    await again.stop();
+  }
+});
