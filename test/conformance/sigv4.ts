@@ -13,7 +13,7 @@ export interface Credentials {
 }
 
 /** The `Checksum` shape @smithy/signature-v4 expects, over node:crypto. */
-class Sha256 {
+export class Sha256 {
   private readonly h: Hash | Hmac;
   constructor(secret?: string | Uint8Array) {
     this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);

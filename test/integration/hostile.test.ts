@@ -7,7 +7,7 @@ import { createHash } from 'node:crypto';
 import { request as httpRequest } from 'node:http';
 import { XMLParser } from 'fast-xml-parser';
 import type { RunningEmulator } from '../../src/index.js';
-import { emulator, rawJson, rawQuery, uniqueName, type RawResponse } from '../support/clients.js';
+import { complainingLogger, emulator, rawJson, rawQuery, uniqueName, type RawResponse } from '../support/clients.js';
 
 const ACCOUNT = '000000000000';
 const xml = new XMLParser({ ignoreAttributes: false, parseTagValue: false, trimValues: false });
@@ -15,16 +15,9 @@ const md5 = (s: string): string => createHash('md5').update(s, 'utf8').digest('h
 
 let server: RunningEmulator;
 /** What the server logged at error or warn level: a hostile request is the client's fault, never a server failure. */
-const complaints: string[] = [];
+const { logger, complaints } = complainingLogger();
 beforeAll(async () => {
-  server = await emulator({
-    logger: {
-      error: (message, error) => complaints.push(`ERROR ${message} ${String(error ?? '')}`),
-      warn: (message) => complaints.push(`WARN ${message}`),
-      info: () => {},
-      debug: () => {},
-    },
-  });
+  server = await emulator({ logger });
 });
 afterAll(() => server.stop());
 

@@ -19,6 +19,13 @@ import { jsonClient } from '../support/clients.js';
 const quiet = { port: 0, logLevel: 'silent' as const };
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'sqs-emulator-data-'));
 
+/** A copy of a running emulator's data directory as a kill -9 would leave it (every answered change is in the journal). */
+function copyAsCrashed(dataDir: string): string {
+  const copy = tempDir();
+  for (const f of readdirSync(dataDir).filter((f) => f !== 'LOCK')) writeFileSync(join(copy, f), readFileSync(join(dataDir, f)));
+  return copy;
+}
+
 const counts = async (sqs: ReturnType<typeof jsonClient>, QueueUrl: string) =>
   (
     await sqs.send(
@@ -175,8 +182,7 @@ test('a message move task survives a restart, from the final snapshot and from t
   clock.advance(1_000);
   expect((await counts(sqs, dlq))!.ApproximateNumberOfMessages).toBe('3');
   // A copy of the directory as a kill -9 would leave it: every answered change is in the journal.
-  const crashed = tempDir();
-  for (const f of readdirSync(dataDir).filter((f) => f !== 'LOCK')) writeFileSync(join(crashed, f), readFileSync(join(dataDir, f)));
+  const crashed = copyAsCrashed(dataDir);
   await server.stop();
 
   for (const dir of [dataDir, crashed]) {
@@ -202,8 +208,7 @@ test('strict mode: a name deleted less than 60 s ago stays unusable across a res
   const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'gone' }))).QueueUrl!;
   await sqs.send(new DeleteQueueCommand({ QueueUrl }));
   clock.advance(10_000);
-  const crashed = tempDir();
-  for (const f of readdirSync(dataDir).filter((f) => f !== 'LOCK')) writeFileSync(join(crashed, f), readFileSync(join(dataDir, f)));
+  const crashed = copyAsCrashed(dataDir);
   await server.stop();
   for (const dir of [dataDir, crashed]) {
     const again = await startEmulator({ ...quiet, dataDir: dir, clock, strict: true });
@@ -227,8 +232,7 @@ test('a FIFO ReceiveRequestAttemptId retried after a restart returns the same me
   const first = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 2, ReceiveRequestAttemptId: 'try-1' }))).Messages!;
   expect(first.map((m) => m.Body)).toEqual(['a', 'b']);
   clock.advance(10_000); // within the 30-second visibility timeout and the 5-minute attempt window
-  const crashed = tempDir();
-  for (const f of readdirSync(dataDir).filter((f) => f !== 'LOCK')) writeFileSync(join(crashed, f), readFileSync(join(dataDir, f)));
+  const crashed = copyAsCrashed(dataDir);
   await server.stop();
   for (const dir of [dataDir, crashed]) {
     const again = await startEmulator({ ...quiet, dataDir: dir, clock });

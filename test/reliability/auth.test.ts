@@ -18,6 +18,7 @@ import {
 import { SignatureV4 } from '@smithy/signature-v4';
 import fc from 'fast-check';
 import { createHash, createHmac } from 'node:crypto';
+import { Sha256 } from '../conformance/sigv4.js';
 import * as v3query from 'sqs-v3-query';
 import type { RunningEmulator } from '../../src/index.js';
 import { signRequest } from '../../src/auth/sigv4.js';
@@ -47,20 +48,6 @@ async function errorOf(p: Promise<unknown>): Promise<{ name: string; status?: nu
     return { name: err.name, status: err.$metadata?.httpStatusCode, message: err.message };
   }
   throw new Error('expected the request to fail');
-}
-
-class Sha256 {
-  private readonly h;
-  constructor(secret?: string | Uint8Array) {
-    this.h = secret === undefined ? createHash('sha256') : createHmac('sha256', secret);
-  }
-  update(data: string | Uint8Array): void {
-    this.h.update(data);
-  }
-  async digest(): Promise<Uint8Array> {
-    return new Uint8Array(this.h.digest());
-  }
-  reset(): void {}
 }
 
 const smithySigner = (c: { accessKeyId: string; secretAccessKey: string }) =>
@@ -277,6 +264,7 @@ describe('cross-account access follows the queue Policy', () => {
     await owner.send(new CreateQueueCommand({ QueueName: 'mt-src', Attributes: { RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlqArn, maxReceiveCount: 1 }) } }));
     expect((await owner.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn }))).$metadata.httpStatusCode).toBe(200);
     expect(await errorOf(other.send(new ListMessageMoveTasksCommand({ SourceArn: dlqArn })))).toMatchObject({ name: 'AccessDenied', status: 403 });
+    expect(await errorOf(legacyQueryClient(keys(B)).send(new v3query.ListMessageMoveTasksCommand({ SourceArn: dlqArn })))).toMatchObject({ name: 'AccessDenied', status: 403 });
     expect(await errorOf(other.send(new StartMessageMoveTaskCommand({ SourceArn: dlqArn })))).toMatchObject({ name: 'AccessDenied', status: 403 });
     const handle = Buffer.from(JSON.stringify({ taskId: 'x', sourceArn: dlqArn })).toString('base64');
     expect(await errorOf(other.send(new CancelMessageMoveTaskCommand({ TaskHandle: handle })))).toMatchObject({ name: 'AccessDenied', status: 403 });

@@ -7,19 +7,12 @@
  */
 import { connect } from 'node:net';
 import type { RunningEmulator } from '../../src/index.js';
-import { emulator, rawJson, rawQuery, uniqueName, type RawResponse } from '../support/clients.js';
+import { complainingLogger, emulator, rawJson, rawQuery, uniqueName, type RawResponse } from '../support/clients.js';
 
 let server: RunningEmulator;
-const complaints: string[] = [];
+const { logger, complaints } = complainingLogger();
 beforeAll(async () => {
-  server = await emulator({
-    logger: {
-      error: (message, error) => complaints.push(`ERROR ${message} ${String(error ?? '')}`),
-      warn: (message) => complaints.push(`WARN ${message}`),
-      info: () => {},
-      debug: () => {},
-    },
-  });
+  server = await emulator({ logger });
 });
 afterAll(() => server.stop());
 afterEach(async () => {

@@ -104,3 +104,20 @@ export async function createQueue(sqs: SQSClient, QueueName: string, Attributes:
 export async function queueArn(sqs: SQSClient, QueueUrl: string): Promise<string> {
   return (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['QueueArn'] }))).Attributes!.QueueArn!;
 }
+
+/**
+ * A logger that keeps what the server says at error or warn level: for hostile-input tests,
+ * where a bad request is the client's fault and must never be logged as a server failure.
+ */
+export function complainingLogger(): { logger: NonNullable<EmulatorOptions['logger']>; complaints: string[] } {
+  const complaints: string[] = [];
+  return {
+    complaints,
+    logger: {
+      error: (message, error) => complaints.push(`ERROR ${message} ${String(error ?? '')}`),
+      warn: (message) => complaints.push(`WARN ${message}`),
+      info: () => {},
+      debug: () => {},
+    },
+  };
+}
