@@ -152,8 +152,9 @@ async function run(request: WireRequest, caller: Caller, settings: DispatchSetti
       engine,
       requestId,
       region: scope.region ?? settings.region,
-      // Signatures are not verified: a 12-digit access key id names its own account, so
-      // tests can act as several accounts; any other key is the default account.
+      // With --auth verify the key's configured account; otherwise a 12-digit access key id
+      // names its own account, so tests can act as several accounts, and any other key is
+      // the default account.
       accountId: principal ? principal.accountId : scope.accessKeyId && /^\d{12}$/.test(scope.accessKeyId) ? scope.accessKeyId : settings.accountId,
       accessKeyId: scope.accessKeyId,
       baseUrl: queueUrlBase(settings.queueUrlStrategy, caller.baseUrl, scope.region ?? settings.region, settings.region),
