@@ -89,11 +89,10 @@ export interface ReceivedMessage {
 /** A ReceiveRequestAttemptId as persisted: the id, when its window ends, the receipt handles it gave. */
 export type AttemptRecord = [attemptId: string, expiresAt: number, receiptHandles: string[]];
 
-/** A FIFO message group: its messages in send order (in flight ones included) and a lock count. */
+/** A FIFO message group: its messages in send order, in flight and delayed ones included. */
 interface Group {
   readonly id: string;
   readonly messages: MessageList;
-  inflight: number;
 }
 
 interface DeduplicationEntry {
@@ -320,14 +319,23 @@ export class Queue implements MessageOwner {
       }
       message.state = r.state;
       if (r.state === 'delayed') this.delayedCount++;
-      else {
-        this.inflightCount++;
-        if (group) group.inflight++;
-      }
+      else this.inflightCount++;
       this.env.scheduler.schedule(message.deadline, message);
       if (group) this.updateGroup(group);
     }
+    if (this.fifo) this.reorderAvailableGroups();
     this.scheduleRetention();
+  }
+
+  /**
+   * After a restore, available groups queue up in the order their heads became visible, as
+   * they did before the restart (a released head goes behind groups that were waiting, F128).
+   */
+  private reorderAvailableGroups(): void {
+    const visibleSince = (g: Group): number => Math.max(g.messages.head!.enqueuedAt, g.messages.head!.deadline);
+    const groups = [...this.availableGroups.values()].sort((a, b) => visibleSince(a) - visibleSince(b));
+    this.availableGroups.clear();
+    for (const g of groups) this.availableGroups.set(g.id, g);
   }
 
   private bumpSequence(sequenceNumber: string | undefined): void {
@@ -626,16 +634,14 @@ export class Queue implements MessageOwner {
       }
       return out;
     }
-    // FIFO: fill from the first available group, in order, before moving to the next; a
-    // group with a message in flight is locked (F125).
+    // FIFO: fill from the first available group, from its head up to its first message not
+    // visible, before moving to the next (F125, F128, F129).
     while (out.length < max) {
       const group = this.availableGroups.values().next().value as Group | undefined;
       if (!group) break;
       for (let m = group.messages.head; m && m.state === 'ready' && out.length < max; ) {
         const next = m.readyNext;
-        const moved = out.length;
         takeOne(m);
-        if (out.length > moved) group.inflight++;
         m = next;
       }
       this.updateGroup(group);
@@ -831,11 +837,11 @@ export class Queue implements MessageOwner {
   private release(message: Message, front = false): void {
     this.inflightCount--;
     message.state = 'ready';
+    // A visible message's deadline says since when it is visible (restore orders FIFO groups by it).
+    message.deadline = this.env.clock.now();
     this.readyCount++;
     if (this.fifo) {
-      const group = this.groups.get(message.data.groupId!)!;
-      group.inflight--;
-      this.updateGroup(group);
+      this.updateGroup(this.groups.get(message.data.groupId!)!);
     } else if (front) {
       this.ready.unshift(message);
     } else {
@@ -863,7 +869,6 @@ export class Queue implements MessageOwner {
     if (this.fifo) {
       const group = this.groups.get(message.data.groupId!)!;
       group.messages.remove(message);
-      if (message.state === 'inflight') group.inflight--;
       this.updateGroup(group);
     }
   }
@@ -871,18 +876,21 @@ export class Queue implements MessageOwner {
   private groupOf(id: string): Group {
     let group = this.groups.get(id);
     if (!group) {
-      group = { id, messages: new MessageList(['readyPrev', 'readyNext']), inflight: 0 };
+      group = { id, messages: new MessageList(['readyPrev', 'readyNext']) };
       this.groups.set(id, group);
     }
     return group;
   }
 
   /**
-   * A FIFO group is available when nothing of it is in flight and its first message is
-   * visible; a group that becomes available queues up behind the others.
+   * A FIFO group is locked by position, not as a whole (F128, F129): its messages are
+   * returned in order from its head, and the first one that is in flight (or delayed) stops
+   * the group there. So the group is available exactly when its head is visible; a group that
+   * becomes available queues up behind the others.
+   * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/FIFO-queues-understanding-logic.html
    */
   private updateGroup(group: Group): void {
-    const available = group.inflight === 0 && group.messages.head?.state === 'ready';
+    const available = group.messages.head?.state === 'ready';
     if (available) {
       if (!this.availableGroups.has(group.id)) this.availableGroups.set(group.id, group);
     } else {

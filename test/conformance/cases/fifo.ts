@@ -109,6 +109,57 @@ export const fifoCases: Case[] = [
     },
   },
   {
+    id: 'fifo-group-lock-by-position-release',
+    action: 'ChangeMessageVisibility',
+    also: ['ReceiveMessage'],
+    facts: ['F128'],
+    manualClock: true,
+    run: async (x) => {
+      // a released head is receivable again although a later message of its group is in flight
+      const scenario = async (suffix: string, release: (handle: string, url: string) => Promise<void>) => {
+        const url = await x.fifo(suffix, { ContentBasedDeduplication: 'true', VisibilityTimeout: '30' });
+        for (const [body, group] of [['g1-m1', 'g1'], ['g1-m2', 'g1'], ['g2-m1', 'g2']]) {
+          await x.sendOk(url, { MessageBody: body, MessageGroupId: group });
+        }
+        const first = await x.receive(url, { MaxNumberOfMessages: 2 });
+        check(first.length === 2, 'first receive');
+        await release(first[0].ReceiptHandle, url);
+        const next = await x.receive(url, { MaxNumberOfMessages: 3, WaitTimeSeconds: 2 });
+        return { first: bodies(first), next: bodies(next) };
+      };
+      return {
+        visibilityZero: await scenario('pos0', async (ReceiptHandle, QueueUrl) => {
+          check((await x.c.send('ChangeMessageVisibility', { QueueUrl, ReceiptHandle, VisibilityTimeout: 0 })).status === 200, 'release');
+        }),
+        shortenedThenExpired: await scenario('pos1', async (ReceiptHandle, QueueUrl) => {
+          check((await x.c.send('ChangeMessageVisibility', { QueueUrl, ReceiptHandle, VisibilityTimeout: 1 })).status === 200, 'shorten');
+          await x.sleep(1500);
+        }),
+      };
+    },
+  },
+  {
+    id: 'fifo-group-lock-by-position-extend',
+    action: 'ChangeMessageVisibility',
+    also: ['ReceiveMessage'],
+    facts: ['F129'],
+    manualClock: true,
+    run: async (x) => {
+      // extending the message at position k blocks it and what follows, not what precedes it
+      const extend = async (k: number) => {
+        const url = await x.fifo(`ext${k}`, { ContentBasedDeduplication: 'true', VisibilityTimeout: '1' });
+        for (const body of ['foo', 'bar', 'baz']) await x.sendOk(url, { MessageBody: body, MessageGroupId: 'g' });
+        const all = await x.receive(url, { MaxNumberOfMessages: 3 });
+        check(all.length === 3, 'all three received');
+        const r = await x.c.send('ChangeMessageVisibility', { QueueUrl: url, ReceiptHandle: all[k].ReceiptHandle, VisibilityTimeout: 4 });
+        check(r.status === 200, 'extend');
+        await x.sleep(2500);
+        return bodies(await x.receive(url, { MaxNumberOfMessages: 3 }));
+      };
+      return { extendFoo: await extend(0), extendBar: await extend(1), extendBaz: await extend(2) };
+    },
+  },
+  {
     id: 'fifo-group-reused-after-empty',
     action: 'ReceiveMessage',
     facts: ['F131'],
