@@ -387,6 +387,53 @@ describe('query parameter encodings (§3.1)', () => {
     }
   });
 
+  test('botocore\'s empty Entries= is an empty batch, EmptyBatchRequest as over JSON (F180)', async () => {
+    const { url } = await createQueue();
+    const q = encodeURIComponent(url);
+    for (const [action, entry] of [
+      ['SendMessageBatch', 'SendMessageBatchRequestEntry'],
+      ['DeleteMessageBatch', 'DeleteMessageBatchRequestEntry'],
+      ['ChangeMessageVisibilityBatch', 'ChangeMessageVisibilityBatchRequestEntry'],
+    ]) {
+      const message = `There should be at least one ${entry} in the request.`;
+      const query = await form(`Action=${action}&Version=2012-11-05&QueueUrl=${q}&Entries=`);
+      expect(query.status).toBe(400);
+      expect(query.text).toContain('<Code>AWS.SimpleQueueService.EmptyBatchRequest</Code>');
+      expect(query.text).toContain(`<Message>${message}</Message>`);
+      const json = await rawJson(server.url, action, { QueueUrl: url, Entries: [] });
+      expect(json.status).toBe(400);
+      expect(json.headers.get('x-amzn-query-error')).toBe('AWS.SimpleQueueService.EmptyBatchRequest;Sender');
+      expect(json.body.message).toBe(message);
+    }
+  });
+
+  test('every other empty list sent as its bare member name acts as [] does over JSON (F180)', async () => {
+    const { url } = await createQueue();
+    const q = encodeURIComponent(url);
+    await sendJson(url, 'x', { MessageAttributes: { a: { DataType: 'String', StringValue: 'v' } } });
+    const received = await form(`Action=ReceiveMessage&QueueUrl=${q}&VisibilityTimeout=0&AttributeNames=&MessageSystemAttributeNames=&MessageAttributeNames=`);
+    expect(received.status).toBe(200);
+    expect(received.text).toContain('<Body>x</Body>');
+    expect(received.text).not.toContain('<Attribute>');
+    expect(received.text).not.toContain('<MessageAttribute>');
+    // UntagQueue with TagKeys=[] is a no-op over JSON; so is TagKeys= over query
+    expect((await rawJson(server.url, 'UntagQueue', { QueueUrl: url, TagKeys: [] })).status).toBe(200);
+    expect((await form(`Action=UntagQueue&QueueUrl=${q}&TagKeys=`)).status).toBe(200);
+    // AddPermission with an empty AWSAccountIds or Actions is the same MissingParameter both ways
+    for (const [empty, filled, missing] of [
+      ['AWSAccountIds', 'ActionName.1=SendMessage', 'AWSAccountIds'],
+      ['Actions', `AWSAccountId.1=${ACCOUNT}`, 'Actions'],
+    ]) {
+      const body = { QueueUrl: url, Label: 'l', AWSAccountIds: [ACCOUNT], Actions: ['SendMessage'], [empty]: [] };
+      const json = await rawJson(server.url, 'AddPermission', body);
+      const query = await form(`Action=AddPermission&QueueUrl=${q}&Label=l&${filled}&${empty}=`);
+      expect(json.status).toBe(400);
+      expect(json.body.message).toBe(`The request must contain the parameter ${missing}.`);
+      expect(query.status).toBe(400);
+      expect(query.text).toContain(`<Message>The request must contain the parameter ${missing}.</Message>`);
+    }
+  });
+
   test('JSON empty lists are treated as absent', async () => {
     const { url } = await createQueue();
     await sendJson(url, 'x', { MessageAttributes: { a: { DataType: 'String', StringValue: 'v' } } });
