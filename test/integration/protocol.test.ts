@@ -343,6 +343,42 @@ describe('requests at a queue URL path (F177, section L)', () => {
     }
   });
 
+  test('no Action at a queue URL: 404 bare <UnknownOperationException/>, XML even when JSON is asked for (F181)', async () => {
+    const { name } = await createQueue();
+    const path = `/${ACCOUNT}/${name}`;
+    const answers = [
+      await rawQuery(server.url, {}, { method: 'GET', path }),
+      await rawQuery(server.url, { QueueName: name }, { method: 'GET', path, headers: { accept: 'application/json' } }),
+      await form('', { path }),
+      await form('MessageBody=x', { path, headers: { accept: 'application/json' } }),
+      // a queue that does not exist: still no operation, not NonExistentQueue
+      await rawQuery(server.url, {}, { method: 'GET', path: `/${ACCOUNT}/${uniqueName('missing')}` }),
+    ];
+    for (const res of answers) {
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/xml/);
+      expect(res.headers.get('x-amzn-requestid')).toMatch(UUID);
+      expect(res.text).toBe('<UnknownOperationException/>');
+    }
+    // at `/` the answer stays the ErrorResponse envelope
+    const root = await rawQuery(server.url, {}, { method: 'GET' });
+    expect(root.status).toBe(404);
+    expect(root.body.ErrorResponse.Error.Code).toBe('UnknownOperationException');
+  });
+
+  test('GetQueueUrl at queue A\'s URL with QueueName B returns B\'s URL (F182)', async () => {
+    const a = await createQueue();
+    const b = await createQueue();
+    for (const method of ['GET', 'POST'] as const) {
+      const res = await rawQuery(server.url, { Action: 'GetQueueUrl', Version: '2012-11-05', QueueName: b.name }, { method, path: `/${ACCOUNT}/${a.name}` });
+      expect(res.status).toBe(200);
+      expect(res.body.GetQueueUrlResponse.GetQueueUrlResult.QueueUrl).toBe(b.url);
+    }
+    const missing = await rawQuery(server.url, { Action: 'GetQueueUrl', QueueName: uniqueName('missing') }, { path: `/${ACCOUNT}/${a.name}` });
+    expect(missing.status).toBe(400);
+    expect(missing.body.ErrorResponse.Error.Code).toBe('AWS.SimpleQueueService.NonExistentQueue');
+  });
+
   test('JSON posted to a queue path: the path names the queue unless QueueUrl is given', async () => {
     const a = await createQueue();
     const b = await createQueue();

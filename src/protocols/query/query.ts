@@ -1,5 +1,5 @@
 import { errors, type SqsError } from '../../api/errors.js';
-import { header, type Protocol, type WireRequest } from '../protocol.js';
+import { header, type Protocol, type WireRequest, type WireResponse } from '../protocol.js';
 import { decodeStruct, unflatten } from './unflatten.js';
 import { errorTree, renderError, renderResult, resultTree } from './xml.js';
 
@@ -81,4 +81,18 @@ export const queryJsonProtocol: Protocol = {
 
 export function wantsJson(request: WireRequest): boolean {
   return header(request, 'accept')?.includes('application/json') === true;
+}
+
+/**
+ * A query request at a queue URL (`/<account>/<name>`) without an Action: HTTP 404 with a bare
+ * `<UnknownOperationException/>` document, not an ErrorResponse, and XML whatever the Accept
+ * header says (aws-behaviours F181). The fact fixes the root element only; the body is the
+ * minimal well-formed document with that root, the form AWS is publicly reported to send.
+ */
+export function unknownOperationAtQueueUrl(requestId: string): WireResponse {
+  return {
+    status: 404,
+    headers: { 'content-type': XML, 'x-amzn-requestid': requestId },
+    body: '<UnknownOperationException/>',
+  };
 }
