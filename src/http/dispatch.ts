@@ -7,7 +7,7 @@ import type { Authenticator } from '../auth/index.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../log.js';
 import { isJsonRequest, jsonProtocol } from '../protocols/json.js';
-import { header, type Protocol, type WireRequest, type WireResponse } from '../protocols/protocol.js';
+import { header, type Decoded, type Protocol, type WireRequest, type WireResponse } from '../protocols/protocol.js';
 import { queryJsonProtocol, queryProtocol, unknownOperationAtQueueUrl, wantsJson } from '../protocols/query/query.js';
 
 export interface DispatchSettings {
@@ -123,7 +123,7 @@ async function run(request: WireRequest, caller: Caller, settings: DispatchSetti
   const pathQueue = request.path === '/' ? undefined : parseQueuePath(request.path);
   try {
     const principal = settings.auth?.authenticate(request);
-    let decoded;
+    let decoded: Decoded;
     try {
       decoded = protocol.decode(request);
     } catch (e) {

@@ -664,6 +664,39 @@ describe('incoming queue URLs of every shape resolve (§9.1)', () => {
   });
 });
 
+describe('a QueueUrl with no queue path (F184)', () => {
+  test('is QueueDoesNotExist over both protocols, not InvalidAddress', async () => {
+    const QueueUrl = 'http://whatever-incorrect-queue-address';
+    const json = await rawJson(server.url, 'ReceiveMessage', { QueueUrl });
+    expect(json.status).toBe(400);
+    expect(json.headers.get('x-amzn-query-error')).toBe('AWS.SimpleQueueService.NonExistentQueue;Sender');
+    expect(json.body).toEqual({ __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' });
+    const query = await rawQuery(server.url, { Action: 'ReceiveMessage', QueueUrl });
+    expect(query.status).toBe(400);
+    expect(query.body.ErrorResponse.Error).toEqual({
+      Type: 'Sender',
+      Code: 'AWS.SimpleQueueService.NonExistentQueue',
+      Message: 'The specified queue does not exist for this wsdl version.',
+      Detail: '',
+    });
+  });
+});
+
+describe('query answered in JSON (F35, F183)', () => {
+  test('ReceiveMessage lists its messages under a lowercase messages; the XML keeps <Message>', async () => {
+    const { url } = await createQueue();
+    await sendJson(url, 'first');
+    const json = await rawQuery(server.url, { Action: 'ReceiveMessage', QueueUrl: url, VisibilityTimeout: '0' }, { headers: { accept: 'application/json' } });
+    expect(json.status).toBe(200);
+    const result = JSON.parse(json.text).ReceiveMessageResponse.ReceiveMessageResult;
+    expect(Object.keys(result)).toEqual(['messages']);
+    expect(result.messages).toHaveLength(1);
+    expect(result.messages[0]).toMatchObject({ Body: 'first', MD5OfBody: md5('first') });
+    const xml = await rawQuery(server.url, { Action: 'ReceiveMessage', QueueUrl: url });
+    expect(xml.body.ReceiveMessageResponse.ReceiveMessageResult.Message.Body).toBe('first');
+  });
+});
+
 describe('region from the SigV4 credential scope (§1.1)', () => {
   const signed = (region: string): Record<string, string> => ({
     authorization: `AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20260101/${region}/sqs/aws4_request, SignedHeaders=host;x-amz-date, Signature=0123abcd`,
