@@ -71,6 +71,9 @@ export function parseQueueUrl(url: string): QueueAddress {
   if (address) return { ...address, region };
   const single = path.split('/').filter((p) => p !== '');
   if (single.length === 1 && NAME.test(single[0]!)) return { region, name: single[0]! };
+  // A URL naming no queue at all (`http://whatever-incorrect-queue-address`) is a queue that
+  // does not exist, not InvalidAddress (aws-behaviours F184).
+  if (host && single.length === 0) throw errors.queueDoesNotExist();
   throw errors.invalidAddress(url);
 }
 

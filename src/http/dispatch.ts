@@ -1,5 +1,5 @@
 import { coerceInput } from '../api/coerce.js';
-import { errors, SqsError } from '../api/errors.js';
+import { errors, ErrorTypes, SqsError } from '../api/errors.js';
 import { parseQueuePath, queueUrlBase, type QueueUrlStrategy } from '../api/queueUrl.js';
 import type { RequestContext } from '../actions/action.js';
 import { findAction } from '../actions/registry.js';
@@ -7,8 +7,8 @@ import type { Authenticator } from '../auth/index.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../log.js';
 import { isJsonRequest, jsonProtocol } from '../protocols/json.js';
-import { header, type Protocol, type WireRequest, type WireResponse } from '../protocols/protocol.js';
-import { queryJsonProtocol, queryProtocol, wantsJson } from '../protocols/query/query.js';
+import { header, type Decoded, type Protocol, type WireRequest, type WireResponse } from '../protocols/protocol.js';
+import { queryJsonProtocol, queryProtocol, unknownOperationAtQueueUrl, wantsJson } from '../protocols/query/query.js';
 
 export interface DispatchSettings {
   readonly engine: Engine;
@@ -111,23 +111,34 @@ export async function dispatch(request: WireRequest, caller: Caller, settings: D
   return response;
 }
 
-/** The code of a query-protocol error body (`<Code>...</Code>`). */
+/** The code of a query-protocol error body (`<Code>...</Code>`, or a bare `<UnknownOperationException/>`). */
 function errorCodeOf(body: string): string | undefined {
-  return /<Code>([^<]*)<\/Code>/.exec(body)?.[1];
+  return /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? /^<(\w+)\/>$/.exec(body)?.[1];
 }
 
 async function run(request: WireRequest, caller: Caller, settings: DispatchSettings, seen: { info?: RequestInfo } | undefined): Promise<WireResponse> {
   const { engine } = settings;
   const requestId = engine.random.uuid();
   const protocol: Protocol = isJsonRequest(request) ? jsonProtocol : wantsJson(request) ? queryJsonProtocol : queryProtocol;
+  const pathQueue = request.path === '/' ? undefined : parseQueuePath(request.path);
   try {
     const principal = settings.auth?.authenticate(request);
-    const decoded = protocol.decode(request);
+    let decoded: Decoded;
+    try {
+      decoded = protocol.decode(request);
+    } catch (e) {
+      // No Action at a queue URL: a bare UnknownOperationException document (F181).
+      if (pathQueue && protocol.name === 'query' && e instanceof SqsError && e.errorType === ErrorTypes.UnknownOperation) {
+        return unknownOperationAtQueueUrl(requestId);
+      }
+      throw e;
+    }
     const action = findAction(decoded.action);
     if (!action) throw errors.invalidAction(decoded.action);
-    const pathQueue = request.path === '/' ? undefined : parseQueuePath(request.path);
     const takesQueueUrl = 'QueueUrl' in action.input.members;
-    if (pathQueue && !takesQueueUrl && protocol.name === 'query') throw errors.invalidAction(decoded.action);
+    // Over query, a queue URL takes the actions on a queue, and GetQueueUrl, which answers for
+    // the queue it names whatever the path (F182); CreateQueue, ListQueues... are refused.
+    if (pathQueue && !takesQueueUrl && action.name !== 'GetQueueUrl' && protocol.name === 'query') throw errors.invalidAction(decoded.action);
     const params = decoded.decode(action.input) as Record<string, unknown>;
     // A request sent to the queue URL itself names its queue by the path (kombu's async receive).
     if (pathQueue && takesQueueUrl && (params.QueueUrl === undefined || params.QueueUrl === '')) {

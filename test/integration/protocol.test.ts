@@ -343,6 +343,42 @@ describe('requests at a queue URL path (F177, section L)', () => {
     }
   });
 
+  test('no Action at a queue URL: 404 bare <UnknownOperationException/>, XML even when JSON is asked for (F181)', async () => {
+    const { name } = await createQueue();
+    const path = `/${ACCOUNT}/${name}`;
+    const answers = [
+      await rawQuery(server.url, {}, { method: 'GET', path }),
+      await rawQuery(server.url, { QueueName: name }, { method: 'GET', path, headers: { accept: 'application/json' } }),
+      await form('', { path }),
+      await form('MessageBody=x', { path, headers: { accept: 'application/json' } }),
+      // a queue that does not exist: still no operation, not NonExistentQueue
+      await rawQuery(server.url, {}, { method: 'GET', path: `/${ACCOUNT}/${uniqueName('missing')}` }),
+    ];
+    for (const res of answers) {
+      expect(res.status).toBe(404);
+      expect(res.headers.get('content-type')).toMatch(/xml/);
+      expect(res.headers.get('x-amzn-requestid')).toMatch(UUID);
+      expect(res.text).toBe('<UnknownOperationException/>');
+    }
+    // at `/` the answer stays the ErrorResponse envelope
+    const root = await rawQuery(server.url, {}, { method: 'GET' });
+    expect(root.status).toBe(404);
+    expect(root.body.ErrorResponse.Error.Code).toBe('UnknownOperationException');
+  });
+
+  test('GetQueueUrl at queue A\'s URL with QueueName B returns B\'s URL (F182)', async () => {
+    const a = await createQueue();
+    const b = await createQueue();
+    for (const method of ['GET', 'POST'] as const) {
+      const res = await rawQuery(server.url, { Action: 'GetQueueUrl', Version: '2012-11-05', QueueName: b.name }, { method, path: `/${ACCOUNT}/${a.name}` });
+      expect(res.status).toBe(200);
+      expect(res.body.GetQueueUrlResponse.GetQueueUrlResult.QueueUrl).toBe(b.url);
+    }
+    const missing = await rawQuery(server.url, { Action: 'GetQueueUrl', QueueName: uniqueName('missing') }, { path: `/${ACCOUNT}/${a.name}` });
+    expect(missing.status).toBe(400);
+    expect(missing.body.ErrorResponse.Error.Code).toBe('AWS.SimpleQueueService.NonExistentQueue');
+  });
+
   test('JSON posted to a queue path: the path names the queue unless QueueUrl is given', async () => {
     const a = await createQueue();
     const b = await createQueue();
@@ -384,6 +420,53 @@ describe('query parameter encodings (§3.1)', () => {
       expect(res.text).not.toContain('<Attribute>');
       expect(res.text).not.toContain('<MessageAttribute>');
       expect(res.text).not.toContain('<MD5OfMessageAttributes>');
+    }
+  });
+
+  test('botocore\'s empty Entries= is an empty batch, EmptyBatchRequest as over JSON (F180)', async () => {
+    const { url } = await createQueue();
+    const q = encodeURIComponent(url);
+    for (const [action, entry] of [
+      ['SendMessageBatch', 'SendMessageBatchRequestEntry'],
+      ['DeleteMessageBatch', 'DeleteMessageBatchRequestEntry'],
+      ['ChangeMessageVisibilityBatch', 'ChangeMessageVisibilityBatchRequestEntry'],
+    ]) {
+      const message = `There should be at least one ${entry} in the request.`;
+      const query = await form(`Action=${action}&Version=2012-11-05&QueueUrl=${q}&Entries=`);
+      expect(query.status).toBe(400);
+      expect(query.text).toContain('<Code>AWS.SimpleQueueService.EmptyBatchRequest</Code>');
+      expect(query.text).toContain(`<Message>${message}</Message>`);
+      const json = await rawJson(server.url, action, { QueueUrl: url, Entries: [] });
+      expect(json.status).toBe(400);
+      expect(json.headers.get('x-amzn-query-error')).toBe('AWS.SimpleQueueService.EmptyBatchRequest;Sender');
+      expect(json.body.message).toBe(message);
+    }
+  });
+
+  test('every other empty list sent as its bare member name acts as [] does over JSON (F180)', async () => {
+    const { url } = await createQueue();
+    const q = encodeURIComponent(url);
+    await sendJson(url, 'x', { MessageAttributes: { a: { DataType: 'String', StringValue: 'v' } } });
+    const received = await form(`Action=ReceiveMessage&QueueUrl=${q}&VisibilityTimeout=0&AttributeNames=&MessageSystemAttributeNames=&MessageAttributeNames=`);
+    expect(received.status).toBe(200);
+    expect(received.text).toContain('<Body>x</Body>');
+    expect(received.text).not.toContain('<Attribute>');
+    expect(received.text).not.toContain('<MessageAttribute>');
+    // UntagQueue with TagKeys=[] is a no-op over JSON; so is TagKeys= over query
+    expect((await rawJson(server.url, 'UntagQueue', { QueueUrl: url, TagKeys: [] })).status).toBe(200);
+    expect((await form(`Action=UntagQueue&QueueUrl=${q}&TagKeys=`)).status).toBe(200);
+    // AddPermission with an empty AWSAccountIds or Actions is the same MissingParameter both ways
+    for (const [empty, filled, missing] of [
+      ['AWSAccountIds', 'ActionName.1=SendMessage', 'AWSAccountIds'],
+      ['Actions', `AWSAccountId.1=${ACCOUNT}`, 'Actions'],
+    ]) {
+      const body = { QueueUrl: url, Label: 'l', AWSAccountIds: [ACCOUNT], Actions: ['SendMessage'], [empty]: [] };
+      const json = await rawJson(server.url, 'AddPermission', body);
+      const query = await form(`Action=AddPermission&QueueUrl=${q}&Label=l&${filled}&${empty}=`);
+      expect(json.status).toBe(400);
+      expect(json.body.message).toBe(`The request must contain the parameter ${missing}.`);
+      expect(query.status).toBe(400);
+      expect(query.text).toContain(`<Message>The request must contain the parameter ${missing}.</Message>`);
     }
   });
 
@@ -578,6 +661,39 @@ describe('incoming queue URLs of every shape resolve (§9.1)', () => {
       expect([bad, query.status >= 400 && query.status < 500]).toEqual([bad, true]);
       expect(query.body.ErrorResponse?.Error?.Type).toBe('Sender');
     }
+  });
+});
+
+describe('a QueueUrl with no queue path (F184)', () => {
+  test('is QueueDoesNotExist over both protocols, not InvalidAddress', async () => {
+    const QueueUrl = 'http://whatever-incorrect-queue-address';
+    const json = await rawJson(server.url, 'ReceiveMessage', { QueueUrl });
+    expect(json.status).toBe(400);
+    expect(json.headers.get('x-amzn-query-error')).toBe('AWS.SimpleQueueService.NonExistentQueue;Sender');
+    expect(json.body).toEqual({ __type: 'com.amazonaws.sqs#QueueDoesNotExist', message: 'The specified queue does not exist.' });
+    const query = await rawQuery(server.url, { Action: 'ReceiveMessage', QueueUrl });
+    expect(query.status).toBe(400);
+    expect(query.body.ErrorResponse.Error).toEqual({
+      Type: 'Sender',
+      Code: 'AWS.SimpleQueueService.NonExistentQueue',
+      Message: 'The specified queue does not exist for this wsdl version.',
+      Detail: '',
+    });
+  });
+});
+
+describe('query answered in JSON (F35, F183)', () => {
+  test('ReceiveMessage lists its messages under a lowercase messages; the XML keeps <Message>', async () => {
+    const { url } = await createQueue();
+    await sendJson(url, 'first');
+    const json = await rawQuery(server.url, { Action: 'ReceiveMessage', QueueUrl: url, VisibilityTimeout: '0' }, { headers: { accept: 'application/json' } });
+    expect(json.status).toBe(200);
+    const result = JSON.parse(json.text).ReceiveMessageResponse.ReceiveMessageResult;
+    expect(Object.keys(result)).toEqual(['messages']);
+    expect(result.messages).toHaveLength(1);
+    expect(result.messages[0]).toMatchObject({ Body: 'first', MD5OfBody: md5('first') });
+    const xml = await rawQuery(server.url, { Action: 'ReceiveMessage', QueueUrl: url });
+    expect(xml.body.ReceiveMessageResponse.ReceiveMessageResult.Message.Body).toBe('first');
   });
 });
 

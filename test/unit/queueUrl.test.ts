@@ -17,6 +17,12 @@ test('rejects what is no queue URL with InvalidAddress', () => {
   }
 });
 
+test('a URL with no queue path at all is a missing queue, not InvalidAddress (F184)', () => {
+  for (const bad of ['http://whatever-incorrect-queue-address', 'https://sqs.us-east-1.amazonaws.com/', 'http://127.0.0.1:9324//']) {
+    expect(() => parseQueueUrl(bad)).toThrow(expect.objectContaining({ name: 'AWS.SimpleQueueService.NonExistentQueue', message: 'The specified queue does not exist.' }));
+  }
+});
+
 test('queue paths', () => {
   expect(parseQueuePath('/000000000000/q')).toEqual({ accountId: '000000000000', name: 'q' });
   expect(parseQueuePath('/')).toBeUndefined();

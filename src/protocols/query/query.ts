@@ -1,5 +1,5 @@
 import { errors, type SqsError } from '../../api/errors.js';
-import { header, type Protocol, type WireRequest } from '../protocol.js';
+import { header, type Protocol, type WireRequest, type WireResponse } from '../protocol.js';
 import { decodeStruct, unflatten } from './unflatten.js';
 import { errorTree, renderError, renderResult, resultTree } from './xml.js';
 
@@ -55,6 +55,28 @@ export const queryProtocol: Protocol = {
 };
 
 /**
+ * Lists whose JSON name differs from their XML item element, by action: ReceiveMessage's
+ * messages are a lowercase `messages` list (F183). Other lists keep their XML item name.
+ */
+const JSON_LIST_NAMES: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  ReceiveMessage: { Message: 'messages' },
+};
+
+function renameLists(action: string, tree: Record<string, unknown>): Record<string, unknown> {
+  const names = JSON_LIST_NAMES[action];
+  const result = names && (tree[`${action}Response`] as Record<string, unknown>)[`${action}Result`];
+  if (!result || typeof result !== 'object') return tree;
+  const members = result as Record<string, unknown>;
+  for (const [item, name] of Object.entries(names)) {
+    if (item in members) {
+      members[name] = members[item];
+      delete members[item];
+    }
+  }
+  return tree;
+}
+
+/**
  * A query request that asks for JSON (`Accept: application/json`) gets the same document as
  * JSON, under the same top-level key (`ListQueuesResponse`...) (F35).
  */
@@ -66,7 +88,7 @@ export const queryJsonProtocol: Protocol = {
     return {
       status: 200,
       headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
-      body: JSON.stringify(resultTree(action, output, value, requestId)),
+      body: JSON.stringify(renameLists(action, resultTree(action, output, value, requestId))),
     };
   },
 
@@ -81,4 +103,18 @@ export const queryJsonProtocol: Protocol = {
 
 export function wantsJson(request: WireRequest): boolean {
   return header(request, 'accept')?.includes('application/json') === true;
+}
+
+/**
+ * A query request at a queue URL (`/<account>/<name>`) without an Action: HTTP 404 with a bare
+ * `<UnknownOperationException/>` document, not an ErrorResponse, and XML whatever the Accept
+ * header says (aws-behaviours F181). The fact fixes the root element only; the body is the
+ * minimal well-formed document with that root, the form AWS is publicly reported to send.
+ */
+export function unknownOperationAtQueueUrl(requestId: string): WireResponse {
+  return {
+    status: 404,
+    headers: { 'content-type': XML, 'x-amzn-requestid': requestId },
+    body: '<UnknownOperationException/>',
+  };
 }

@@ -91,7 +91,10 @@ function decodeValue(shape: Shape, node: QueryNode): unknown {
 export function decodeStruct(shape: StructShape, tree: QueryTree): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
   for (const [name, member] of Object.entries(shape.members)) {
-    const node = lookup(tree, [member.wire ?? name, ...(member.alsoWire ?? [])]);
+    let node = lookup(tree, [member.wire ?? name, ...(member.alsoWire ?? [])]);
+    // botocore sends an empty list as its member name with no value (`Entries=`,
+    // `AttributeNames=`): it is an empty list, as `[]` is over JSON (F180).
+    if (node === undefined && member.shape.kind === 'list' && tree[name] === '') node = '';
     if (node !== undefined) out[name] = decodeValue(member.shape, node);
   }
   return out;

@@ -135,6 +135,20 @@ counts = sqs.get_queue_attributes(
 )["Attributes"]
 eq(counts, {"ApproximateNumberOfMessages": "0", "ApproximateNumberOfMessagesNotVisible": "0"}, "counts after purge")
 
+# botocore sends an empty list as the bare member name (Entries=): an empty batch (F180)
+for op, entry in [
+    ("send_message_batch", "SendMessageBatchRequestEntry"),
+    ("delete_message_batch", "DeleteMessageBatchRequestEntry"),
+    ("change_message_visibility_batch", "ChangeMessageVisibilityBatchRequestEntry"),
+]:
+    try:
+        getattr(sqs, op)(QueueUrl=url, Entries=[])
+        raise AssertionError(f"{op} with Entries=[] succeeded")
+    except sqs.exceptions.EmptyBatchRequest as e:
+        eq(e.response["Error"]["Code"], "AWS.SimpleQueueService.EmptyBatchRequest", f"{op} empty: code")
+        eq(e.response["Error"]["Message"], f"There should be at least one {entry} in the request.", f"{op} empty: message")
+        eq(e.response["ResponseMetadata"]["HTTPStatusCode"], 400, f"{op} empty: status")
+
 sqs.delete_queue(QueueUrl=url)
 try:
     sqs.get_queue_url(QueueName=NAME)

@@ -1,5 +1,5 @@
-/** A. Error envelopes and protocol mechanics; L. query on queue URLs. */
-import { e, members, type Case } from '../suite.js';
+/** A. Error envelopes and protocol mechanics; L. query on queue URLs; N. protocol edges. */
+import { e, maskUrl, members, type Case } from '../suite.js';
 
 export const protocolCases: Case[] = [
   {
@@ -131,6 +131,105 @@ export const protocolCases: Case[] = [
           : await x.c.rawJson('SendMessage', { QueueUrl: url, MessageBody: 'by-path' }, { path });
       const got = await x.receive(url);
       return { status: r.status, received: got.map((m) => m.Body) };
+    },
+  },
+  {
+    id: 'query-empty-entries-bare-name',
+    action: 'SendMessageBatch',
+    also: ['DeleteMessageBatch', 'ChangeMessageVisibilityBatch'],
+    facts: ['F180'],
+    protocols: ['query'],
+    run: async (x) => {
+      const url = await x.queue('bare-entries');
+      const out: Record<string, unknown> = {};
+      // botocore's form of an empty list: the member name with an empty value
+      for (const action of ['SendMessageBatch', 'DeleteMessageBatch', 'ChangeMessageVisibilityBatch']) {
+        const r = await x.c.rawQuery({ Action: action, Version: '2012-11-05', QueueUrl: url, Entries: '' });
+        out[action] = { status: r.status, Error: r.body?.ErrorResponse?.Error };
+      }
+      return out;
+    },
+  },
+  {
+    id: 'query-no-action-at-queue-url',
+    action: 'GetQueueUrl',
+    facts: ['F181'],
+    protocols: ['query'],
+    run: async (x) => {
+      const path = new URL(await x.queue('no-action')).pathname;
+      const one = async (r: { status: number; text: string; body: any }) => ({
+        status: r.status,
+        isXml: r.text.startsWith('<'),
+        root: r.body && typeof r.body === 'object' ? Object.keys(r.body).filter((k) => k !== '?xml') : typeof r.body,
+      });
+      return {
+        get: await one(await x.c.rawQuery({}, { method: 'GET', path })),
+        getAcceptJson: await one(await x.c.rawQuery({}, { method: 'GET', path, headers: { accept: 'application/json' } })),
+        formPost: await one(await x.c.rawQuery({}, { path })),
+        formPostAcceptJson: await one(await x.c.rawQuery({}, { path, headers: { accept: 'application/json' } })),
+      };
+    },
+  },
+  {
+    id: 'query-getQueueUrl-at-another-queue-url',
+    action: 'GetQueueUrl',
+    facts: ['F182'],
+    protocols: ['query'],
+    run: async (x) => {
+      const a = await x.queue('url-a');
+      const b = await x.queue('url-b');
+      const r = await x.c.rawQuery({ Action: 'GetQueueUrl', Version: '2012-11-05', QueueName: x.name('url-b') }, { path: new URL(a).pathname });
+      const returned = r.body?.GetQueueUrlResponse?.GetQueueUrlResult?.QueueUrl;
+      return { status: r.status, QueueUrl: maskUrl(returned), isB: returned === b };
+    },
+  },
+  {
+    id: 'query-receive-accept-json',
+    action: 'ReceiveMessage',
+    facts: ['F183'],
+    protocols: ['query'],
+    run: async (x) => {
+      const url = await x.queue('recv-json');
+      await x.sendOk(url, { MessageBody: 'F183 body' });
+      const r = await x.c.rawQuery({ Action: 'ReceiveMessage', Version: '2012-11-05', QueueUrl: url, MaxNumberOfMessages: '1' }, { headers: { accept: 'application/json' } });
+      const result = r.body?.ReceiveMessageResponse?.ReceiveMessageResult;
+      // only the list's name and Body are recorded
+      return {
+        status: r.status,
+        isJson: r.text.startsWith('{'),
+        messagesIsList: Array.isArray(result?.messages),
+        firstBody: result?.messages?.[0]?.Body,
+      };
+    },
+  },
+  {
+    id: 'queueUrl-without-queue-path',
+    action: 'SendMessage',
+    also: ['GetQueueAttributes'],
+    facts: ['F184', 'F5'],
+    run: async (x) => {
+      const QueueUrl = 'http://whatever-incorrect-queue-address';
+      const calls: [string, Record<string, string>][] = [
+        ['SendMessage', { QueueUrl, MessageBody: 'x' }],
+        ['GetQueueAttributes', { QueueUrl }],
+      ];
+      const out: Record<string, unknown> = {};
+      for (const [action, params] of calls) {
+        if (x.protocol === 'json') {
+          const r = await x.c.rawJson(action, params);
+          const type = String(r.body?.__type ?? '');
+          out[action] = {
+            status: r.status,
+            'x-amzn-query-error': r.headers['x-amzn-query-error'],
+            __type: `${type.includes('#') ? '<namespace>#' : ''}${type.split('#').pop()}`,
+            message: r.body?.message,
+          };
+        } else {
+          const r = await x.c.rawQuery({ Action: action, Version: '2012-11-05', ...params });
+          out[action] = { status: r.status, Error: r.body?.ErrorResponse?.Error };
+        }
+      }
+      return out;
     },
   },
 ];
