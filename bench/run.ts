@@ -5,7 +5,9 @@
  * heap bytes per stored message (bench/heap.ts). Each server runs in its own process: the emulator (node dist/cli.js), fauxqs 1.9.2 (devDependency)
  * and a bare node:http floor. A lean client (keep-alive agent, pre-encoded JSON-protocol bodies,
  * bounded concurrency) drives them over 127.0.0.1. Emulator and fauxqs passes alternate (A B A B).
- *   npm run bench [-- --quick] [-- --rounds 3] [-- --only SendMessage,Persistence,Startup,Heap]
+ * Fair queues (issue 16): dwell of quiet tenants' messages behind a noisy tenant's backlog, and a
+ * receive on a deep backlog spread over 10,000 tenants against the same backlog without groups.
+ *   npm run bench [-- --quick] [-- --rounds 3] [-- --only SendMessage,Persistence,Startup,Heap,Fair]
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -213,6 +215,52 @@ const backlogScenario: Scenario = { name: 'Receive on deep backlog', servers: ['
   return { ...r, bytesPerMsg: Math.round((rss1 - rss0) / n), note: `${n} x ${BODY.length}-byte messages, bytes/msg is RSS growth incl. body` };
 } };
 
+/**
+ * Fair queues. Dwell: a noisy tenant with a deep backlog and 30 in flight; then, many times,
+ * a quiet tenant sends one message, the next receive must return it (dwell = 1 receive), and it
+ * is deleted. Latency is send + receive. Deep backlog: the backlog scenario's receive, once on messages
+ * spread round-robin over 10,000 MessageGroupIds and once on the same number without any.
+ */
+const FAIR = { noisyBacklog: QUICK ? 20_000 : 100_000, quiet: QUICK ? 300 : 1000, tenants: 10_000 };
+const fairDwellScenario: Scenario = { name: 'Fair: quiet dwell behind noisy', servers: ['emulator'], run: async (s) => {
+  let q = ''; let late = 0;
+  const r = await measure(s, async () => {
+    q = await createQueue(s);
+    await drive(16, FAIR.noisyBacklog / 10, 10 * 60_000, () => call(s, 'SendMessageBatch', batchOf(q, 10, () => ({ MessageGroupId: 'noisy' }))));
+    const take = enc({ QueueUrl: q, MaxNumberOfMessages: 10, VisibilityTimeout: 3600 });
+    for (let i = 0; i < 3; i++) await call(s, 'ReceiveMessage', take);
+  }, async () => {
+    const recv = enc({ QueueUrl: q, MaxNumberOfMessages: 1, VisibilityTimeout: 3600, MessageSystemAttributeNames: ['MessageGroupId'] });
+    const lat: number[] = [];
+    const end = performance.now() + TIME;
+    for (let i = 0; i < FAIR.quiet && performance.now() < end; i++) {
+      const t = performance.now();
+      await call(s, 'SendMessage', enc({ QueueUrl: q, MessageBody: BODY, MessageGroupId: `quiet-${i}` }));
+      const got = (await call(s, 'ReceiveMessage', recv)).Messages?.[0];
+      lat.push(performance.now() - t);
+      if (got?.Attributes?.MessageGroupId !== `quiet-${i}`) late++;
+      // The quiet consumer deletes (kept in flight, quiet messages would dilute the noisy share).
+      if (got) await call(s, 'DeleteMessage', enc({ QueueUrl: q, ReceiptHandle: got.ReceiptHandle }));
+    }
+    return { lat, messages: lat.length };
+  });
+  return { ...r, note: `${r.messages} quiet messages behind ${FAIR.noisyBacklog} noisy; ${late} not returned by the next receive (dwell > 1)` };
+} };
+const fairBacklog = (grouped: boolean): Scenario => ({ name: `Fair backlog: ${grouped ? `${FAIR.tenants} tenants` : 'ungrouped'}`, servers: ['emulator'], run: async (s) => {
+  let q = '';
+  const r = await measure(s, async () => {
+    q = await createQueue(s);
+    await drive(16, N.backlog / 10, 10 * 60_000, (i) => call(s, 'SendMessageBatch',
+      batchOf(q, 10, (j) => (grouped ? { MessageGroupId: `t${(i * 10 + j) % FAIR.tenants}` } : {}))));
+  }, async () => {
+    const recv = enc({ QueueUrl: q, MaxNumberOfMessages: 1, VisibilityTimeout: 600 });
+    const lat = await drive(1, N.backRecv, TIME, () => call(s, 'ReceiveMessage', recv));
+    return { lat, messages: lat.length };
+  });
+  return { ...r, note: `receive (1 message) on ${N.backlog} messages${grouped ? ` over ${FAIR.tenants} MessageGroupIds` : ' without MessageGroupId'}` };
+} });
+const fairScenarios = [fairDwellScenario, fairBacklog(false), fairBacklog(true)];
+
 /** Spawn to first answered SQS request (ListQueues), in ms. */
 async function firstAnswer(name: string, dataDir?: string, extra: string[] = []): Promise<{ s: Server; ms: number }> {
   const t = performance.now();
@@ -278,9 +326,9 @@ const fmt = (r: Result) => `${String(r.msgsPerSec).padStart(8)} msg/s  p50 ${r.p
 
 const results: Record<string, Record<string, Result[]>> = {};
 const t0 = performance.now();
-for (const sc of [...scenarios, backlogScenario].filter((x) => !ONLY || ONLY.some((w) => x.name.includes(w)))) {
+for (const sc of [...scenarios, backlogScenario, ...fairScenarios].filter((x) => !ONLY || ONLY.some((w) => x.name.includes(w)))) {
   results[sc.name] = {};
-  const rounds = sc === backlogScenario ? 1 : ROUNDS;
+  const rounds = sc === backlogScenario || sc.name.startsWith('Fair backlog') ? 1 : ROUNDS;
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 ? [...sc.servers].reverse() : sc.servers; // A B A B, order swapped per round
     for (const name of order) {
@@ -312,6 +360,13 @@ for (const sc of Object.keys(results)) {
   summary[sc] = row;
   const e = row.emulator ?? {}; const f = row.fauxqs ?? {};
   console.log(`${sc.padEnd(28)} emulator ${e.cpuUsPerMsg} µs p50 ${e.p50} ms | fauxqs ${f.cpuUsPerMsg} µs p50 ${f.p50} ms | ratio ${row.cpuRatioVsFauxqs}×${row.cpuRatioVsFloor ? ` | vs floor ${row.cpuRatioVsFloor}×` : ''}`);
+}
+
+const fairGrouped = summary[`Fair backlog: ${FAIR.tenants} tenants`]?.emulator;
+const fairUngrouped = summary['Fair backlog: ungrouped']?.emulator;
+if (fairGrouped && fairUngrouped) {
+  summary['Fair backlog: grouped vs ungrouped'] = { p50Ratio: +(fairGrouped.p50 / fairUngrouped.p50).toFixed(2), cpuRatio: +(fairGrouped.cpuUsPerMsg / fairUngrouped.cpuUsPerMsg).toFixed(2) };
+  console.log(`Fair backlog, ${FAIR.tenants} tenants vs ungrouped: p50 ${summary['Fair backlog: grouped vs ungrouped'].p50Ratio}×, CPU ${summary['Fair backlog: grouped vs ungrouped'].cpuRatio}×`);
 }
 
 const want = (w: string) => !ONLY || ONLY.some((x) => w.includes(x));

@@ -13,8 +13,8 @@ import { Store, type PersistenceMode } from './persistence/store.js';
 import type { QueueConfig } from './config.js';
 import { createStartupQueues } from './startupQueues.js';
 import { clockControl, makeClock, type EmulatorClock } from './toolkit/clock.js';
-import { eventStream, waitFor, waitForLongPoll, type EventStream, type WaitForLongPollOptions, type WaitForOptions } from './toolkit/spies.js';
-import type { SpiedMessage } from './engine/events.js';
+import { eventStream, waitFor, waitForLongPoll, type EventStream, type WaitForGroupOptions, type WaitForLongPollOptions, type WaitForOptions } from './toolkit/spies.js';
+import type { SpiedGroup, SpiedMessage } from './engine/events.js';
 import { FaultInjector, type FaultControl } from './faults/injector.js';
 import type { FaultRuleInput } from './faults/rules.js';
 import type { QueueUrlStrategy } from './api/queueUrl.js';
@@ -26,13 +26,18 @@ export type { Random } from './engine/random.js';
 export { Engine } from './engine/engine.js';
 export { VERSION } from './version.js';
 export type { EmulatorClock } from './toolkit/clock.js';
-export type { EventStream, WaitForLongPollOptions, WaitForOptions } from './toolkit/spies.js';
+export type { EventStream, WaitForGroupOptions, WaitForLongPollOptions, WaitForOptions } from './toolkit/spies.js';
 export { WaitForTimeout } from './toolkit/spies.js';
 export type { FaultControl, FaultRuleView } from './faults/injector.js';
 export { FaultRuleError, type FaultErrorName, type FaultRuleInput } from './faults/rules.js';
 export type {
+  GroupEventType,
+  GroupFigures,
   MessageEventType,
+  NoisyReason,
   QueueIdentity,
+  QuietReason,
+  SpiedGroup,
   SpiedAttribute,
   SpiedMessage,
   SqsEvent,
@@ -111,7 +116,7 @@ export interface RunningEmulator {
   readonly engine: Engine;
   /** The emulator's clock: `now()`, and `advance(ms)` / `set(epochMs)` when it is manual. */
   readonly clock: EmulatorClock;
-  /** What happens to messages: sent, received, deleted, visibilityChanged, movedToDeadLetterQueue, expired, purged. */
+  /** What happens to messages: sent, received, deleted, visibilityChanged, movedToDeadLetterQueue, expired, purged; fair queues: groupNoisy, groupQuiet. */
   readonly events: EventStream;
   /**
    * Resolves with the message of the first matching event (`event` default `'sent'`), from the
@@ -119,6 +124,8 @@ export interface RunningEmulator {
    * a message listing what was seen instead.
    */
   waitFor(options?: WaitForOptions): Promise<SpiedMessage>;
+  /** Fair queues: resolves with the tenant of the first `groupNoisy` / `groupQuiet` event that matches. */
+  waitFor(options: WaitForGroupOptions): Promise<SpiedGroup>;
   /** Resolves once `count` (default 1) long polls wait on the queue: advance a manual clock after it. */
   waitForLongPoll(options?: WaitForLongPollOptions): Promise<void>;
   /** Fault injection: add, list, remove and clear rules that make chosen requests fail or slow down. */
@@ -213,7 +220,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     engine,
     clock: clockHandle,
     events: eventStream(engine.events),
-    waitFor: (o) => waitFor(engine.events, o),
+    waitFor: ((o?: WaitForOptions | WaitForGroupOptions) => waitFor(engine.events, o as WaitForOptions)) as RunningEmulator['waitFor'],
     waitForLongPoll: (o) => waitForLongPoll(engine, o),
     faults,
     stop() {

@@ -7,7 +7,37 @@ import { md5OfBody, type Message } from './message.js';
  */
 
 export type MessageEventType = 'sent' | 'received' | 'deleted' | 'visibilityChanged' | 'movedToDeadLetterQueue' | 'expired';
-export type SqsEventType = MessageEventType | 'purged';
+/** Fair queues (standard queues): a tenant (MessageGroupId) turned noisy, or quiet again. */
+export type GroupEventType = 'groupNoisy' | 'groupQuiet';
+export type SqsEventType = MessageEventType | 'purged' | GroupEventType;
+
+/** Why a tenant is noisy: its share of the queue's in-flight messages, or of the recent processing time. */
+export type NoisyReason = 'concurrency' | 'processingTime';
+/** Why a tenant turned quiet: its backlog emptied, it sent nothing for 5 minutes, or its shares fell to 10% or less. */
+export type QuietReason = 'backlogEmpty' | 'noRecentSends' | 'sharesFell';
+
+/** A tenant's figures when its status changed. */
+export interface GroupFigures {
+  /** The MessageGroupId. */
+  readonly groupId: string;
+  /** Its messages in flight, and the queue's. */
+  readonly inflight: number;
+  readonly queueInflight: number;
+  /** Its share (0 to 1) of the consumers' processing time (receive to delete) over the last 30 to 60 seconds. */
+  readonly processingTimeShare: number;
+  /** Its backlog: visible and delayed messages. */
+  readonly visible: number;
+  readonly delayed: number;
+  /** Epoch ms of its latest send. */
+  readonly lastSentAt: number;
+}
+
+/** A `groupNoisy` or `groupQuiet` event's tenant. */
+export interface SpiedGroup extends GroupFigures {
+  readonly reason: NoisyReason | QuietReason;
+  /** The event this is part of. */
+  readonly event: SqsEvent;
+}
 
 /** Which queue an event happened on. */
 export interface QueueIdentity {
@@ -51,8 +81,10 @@ export interface SqsEvent {
   /** Epoch ms on the emulator's clock. */
   readonly at: number;
   readonly queue: QueueIdentity;
-  /** Every event but `purged`. */
+  /** Message events. */
   readonly message?: SpiedMessage;
+  /** `groupNoisy` and `groupQuiet`: the tenant, why, and its figures. */
+  readonly group?: SpiedGroup;
   /** `visibilityChanged`: the new timeout in seconds. */
   readonly visibilityTimeout?: number;
   /** `movedToDeadLetterQueue`: where it went (`queue` is the source). */
@@ -236,6 +268,15 @@ export class EngineEvents {
     this.counter?.('purged', queue, count);
     if (!this.full) return;
     this.emit({ type: 'purged', at: this.now(), queue: queueIdentity(queue), count });
+  }
+
+  /** A fair-queue tenant changed status; call only when `active`. */
+  group(type: GroupEventType, queue: QueueLike, figures: GroupFigures & { reason: NoisyReason | QuietReason }): void {
+    this.counter?.(type, queue, 1);
+    if (!this.full) return;
+    const event: { -readonly [K in keyof SqsEvent]: SqsEvent[K] } = { type, at: this.now(), queue: queueIdentity(queue) };
+    event.group = Object.freeze({ ...figures, event });
+    this.emit(event);
   }
 
   private emit(event: SqsEvent): void {

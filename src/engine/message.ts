@@ -51,6 +51,8 @@ export class Message implements Task {
   receiptNonce = '';
   /** Epoch ms the message entered this queue: retention counts from here. */
   enqueuedAt = 0;
+  /** Standard queues: when it last became visible, as an increasing number (fair-queue order, see fairQueue.ts). */
+  readySeq = 0;
 
   readyPrev: Message | undefined;
   readyNext: Message | undefined;

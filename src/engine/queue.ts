@@ -3,6 +3,7 @@ import { limits } from '../api/limits.js';
 import type { StoredAttributes } from '../api/shapes.js';
 import type { Clock } from './clock.js';
 import type { EngineEvents } from './events.js';
+import { FairQueue, type FairQueueMetrics } from './fairQueue.js';
 import { Message, MessageList, type MessageData, type MessageOwner } from './message.js';
 import type { Random } from './random.js';
 import type { Scheduler, Task } from './scheduler.js';
@@ -160,7 +161,8 @@ export class Queue implements MessageOwner {
   lastPurgeAt = -Infinity;
 
   private readonly messages = new Map<string, Message>();
-  private readonly ready = new MessageList(['readyPrev', 'readyNext']);
+  /** Standard queues: visible messages, ungrouped and per tenant (fair queues, see fairQueue.ts). */
+  private readonly fair: FairQueue;
   private readonly age = new MessageList(['agePrev', 'ageNext']);
   private readyCount = 0;
   private inflightCount = 0;
@@ -183,6 +185,7 @@ export class Queue implements MessageOwner {
     private readonly env: QueueEnvironment,
   ) {
     this.arn = `arn:aws:sqs:${scope.region}:${scope.accountId}:${name}`;
+    this.fair = new FairQueue(this, env);
     this.createdTimestamp = env.clock.now();
     this.lastModifiedTimestamp = this.createdTimestamp;
   }
@@ -198,6 +201,17 @@ export class Queue implements MessageOwner {
 
   get approximateNumberOfMessagesDelayed(): number {
     return this.delayedCount;
+  }
+
+  /**
+   * Fair queues (standard queues only): the CloudWatch metrics ApproximateNumberOfNoisyGroups
+   * and the *InQuietGroups counts, and which tenants are noisy and why. Not queue attributes:
+   * GetQueueAttributes does not return them.
+   */
+  fairQueueMetrics(): FairQueueMetrics | undefined {
+    if (this.fifo) return undefined;
+    const counts = { visible: this.readyCount, inflight: this.inflightCount, delayed: this.delayedCount };
+    return this.fair.metrics(this.env.clock.now(), counts, this.age);
   }
 
   /** Announces a change of the queue's own state (settings, tags). */
@@ -310,6 +324,7 @@ export class Queue implements MessageOwner {
       message.deadline = r.deadline;
       this.messages.set(message.data.id, message);
       this.age.push(message);
+      if (!this.fifo) this.fair.sent(message, message.enqueuedAt);
       this.bumpSequence(message.data.sequenceNumber);
       const group = this.fifo ? this.groupOf(message.data.groupId ?? '') : undefined;
       group?.messages.push(message);
@@ -320,10 +335,12 @@ export class Queue implements MessageOwner {
       message.state = r.state;
       if (r.state === 'delayed') this.delayedCount++;
       else this.inflightCount++;
+      if (!this.fifo) this.fair.hold(message);
       this.env.scheduler.schedule(message.deadline, message);
       if (group) this.updateGroup(group);
     }
     if (this.fifo) this.reorderAvailableGroups();
+    else this.fair.restored();
     this.scheduleRetention();
   }
 
@@ -477,12 +494,14 @@ export class Queue implements MessageOwner {
     }
     const message = new Message(this, data);
     this.enqueue(message, now);
+    if (!this.fifo) this.fair.sent(message, now);
     if (this.fifo) this.groupOf(data.groupId!).messages.push(message);
     const delay = delaySeconds ?? this.settings.delaySeconds;
     if (delay > 0) {
       message.state = 'delayed';
       message.deadline = now + delay * 1000;
       this.delayedCount++;
+      if (!this.fifo) this.fair.hold(message);
       this.env.scheduler.schedule(message.deadline, message);
       if (this.fifo) this.updateGroup(this.groups.get(data.groupId!)!);
     } else {
@@ -513,7 +532,7 @@ export class Queue implements MessageOwner {
   takeForMove(): Message | undefined {
     const message = this.fifo
       ? (this.availableGroups.values().next().value as Group | undefined)?.messages.head
-      : this.ready.head;
+      : this.fair.next(this.env.clock.now());
     if (!message) return undefined;
     this.remove(message);
     return message;
@@ -538,6 +557,7 @@ export class Queue implements MessageOwner {
       message.firstReceiveTimestamp = source.firstReceiveTimestamp;
     }
     this.enqueue(message, now);
+    if (!this.fifo) this.fair.sent(message, now);
     if (this.fifo) this.groupOf(data.groupId ?? '').messages.push(message);
     this.makeReady(message);
     this.wakeWaiters();
@@ -610,10 +630,10 @@ export class Queue implements MessageOwner {
         if (this.env.events.active) this.env.events.message('movedToDeadLetterQueue', this, message, { deadLetterQueue });
         return;
       }
-      if (!this.fifo) this.ready.remove(message);
       this.readyCount--;
       message.state = 'inflight';
       this.inflightCount++;
+      if (!this.fifo) this.fair.take(message);
       message.receiveCount++;
       if (message.firstReceiveTimestamp === 0) message.firstReceiveTimestamp = now;
       message.receivedAt = now;
@@ -627,8 +647,10 @@ export class Queue implements MessageOwner {
       if (this.env.events.active) this.env.events.message('received', this, message, { receiptHandle });
     };
     if (!this.fifo) {
+      // Fair queues: quiet tenants' messages first (fairQueue.ts).
+      this.fair.beginReceive(now);
       while (out.length < max) {
-        const message = this.ready.head;
+        const message = this.fair.next(now);
         if (!message) break;
         takeOne(message);
       }
@@ -712,6 +734,7 @@ export class Queue implements MessageOwner {
     if (this.fifo && (message.state !== 'inflight' || message.receiptNonce !== parsed.nonce)) {
       throw errors.invalidParameterValueFor('ReceiptHandle', receiptHandle, 'The receipt handle has expired.');
     }
+    if (!this.fifo && message.state === 'inflight') this.fair.processed(message, this.env.clock.now());
     this.remove(message);
     if (this.env.events.active) this.env.events.message('deleted', this, message);
     this.wakeWaiters();
@@ -756,10 +779,10 @@ export class Queue implements MessageOwner {
     }
     // A standard-queue handle whose visibility already expired hides the message again (F58).
     if (message.state === 'ready') {
-      this.ready.remove(message);
       this.readyCount--;
       message.state = 'inflight';
       this.inflightCount++;
+      this.fair.take(message);
     }
     message.deadline = now + visibilityTimeout * 1000;
     this.env.scheduler.schedule(message.deadline, message);
@@ -786,7 +809,7 @@ export class Queue implements MessageOwner {
     if (this.env.strict && now - this.lastPurgeAt < limits.purgeIntervalMs) throw errors.purgeQueueInProgress(this.name);
     this.lastPurgeAt = now;
     const count = this.messages.size;
-    this.purgeAll();
+    this.purgeAll(true);
     if (this.env.events.active) this.env.events.purged(this, count);
     this.env.changes.sink?.purged(this);
   }
@@ -802,6 +825,7 @@ export class Queue implements MessageOwner {
     if (this.deleted || this.messages.get(message.data.id) !== message) return;
     if (message.state === 'delayed') {
       this.delayedCount--;
+      if (!this.fifo) this.fair.undelayed(message);
       this.makeReady(message);
     } else if (message.state === 'inflight') {
       this.release(message);
@@ -811,9 +835,10 @@ export class Queue implements MessageOwner {
     this.wakeWaiters();
   }
 
-  private purgeAll(): void {
+  /** Everything goes; `announce`: a PurgeQueue, whose noisy tenants are announced quiet. */
+  private purgeAll(announce = false): void {
     this.messages.clear();
-    this.ready.clear();
+    this.fair.clear(announce);
     this.age.clear();
     this.groups.clear();
     this.availableGroups.clear();
@@ -830,7 +855,7 @@ export class Queue implements MessageOwner {
     message.state = 'ready';
     this.readyCount++;
     if (this.fifo) this.updateGroup(this.groups.get(message.data.groupId!)!);
-    else this.ready.push(message);
+    else this.fair.push(message);
   }
 
   /** An in-flight message becomes visible again; on FIFO it keeps its place in its group. */
@@ -843,9 +868,9 @@ export class Queue implements MessageOwner {
     if (this.fifo) {
       this.updateGroup(this.groups.get(message.data.groupId!)!);
     } else if (front) {
-      this.ready.unshift(message);
+      this.fair.releaseFront(message);
     } else {
-      this.ready.push(message);
+      this.fair.release(message);
     }
   }
 
@@ -857,7 +882,6 @@ export class Queue implements MessageOwner {
     switch (message.state) {
       case 'ready':
         this.readyCount--;
-        if (!this.fifo) this.ready.remove(message);
         break;
       case 'inflight':
         this.inflightCount--;
@@ -866,6 +890,7 @@ export class Queue implements MessageOwner {
         this.delayedCount--;
         break;
     }
+    if (!this.fifo) this.fair.removed(message);
     if (this.fifo) {
       const group = this.groups.get(message.data.groupId!)!;
       group.messages.remove(message);
@@ -935,7 +960,7 @@ export class Queue implements MessageOwner {
 
   /** Hands newly visible messages to waiting long polls, oldest waiter first. */
   private wakeWaiters(): void {
-    while (this.waiters.length > 0 && (this.fifo ? this.availableGroups.size > 0 : this.ready.size > 0)) {
+    while (this.waiters.length > 0 && (this.fifo ? this.availableGroups.size > 0 : this.readyCount > 0)) {
       const waiter = this.waiters.shift()!;
       waiter.resolve(this.receive(waiter.options));
     }

@@ -9,6 +9,7 @@ import { queueUrl, queueUrlBase } from '../api/queueUrl.js';
 import type { Engine } from '../engine/engine.js';
 import type { Message } from '../engine/message.js';
 import type { Queue } from '../engine/queue.js';
+import type { FairQueueMetrics } from '../engine/fairQueue.js';
 
 /**
  * Developer endpoints under `/_emulator/` — NOT part of the AWS API (no AWS URL starts with
@@ -16,7 +17,8 @@ import type { Queue } from '../engine/queue.js';
  *
  *   GET  /_emulator/health                                    liveness, version, defaults
  *   GET  /_emulator/queues                                    every queue of every region and account, with counts
- *   GET  /_emulator/queues/<region>/<account>/<name>          one queue: attributes, tags, DLQ links, move tasks
+ *   GET  /_emulator/queues/<region>/<account>/<name>          one queue: attributes, tags, DLQ links, move tasks,
+ *                                                             fair-queue metrics and noisy groups (standard queues)
  *   GET  /_emulator/queues/<region>/<account>/<name>/messages peek (?limit=1..1000, ?state=ready|delayed|inflight)
  *   POST /_emulator/reset                                     delete every queue and message
  *   GET  /_emulator/state                                     JSON dump of the whole state
@@ -112,12 +114,38 @@ function details(settings: DevSettings, queue: Queue, baseUrl: string): Record<s
   const tags = listQueueTags.handler(ctx, { QueueUrl: url }) as { Tags?: Record<string, string> };
   const sources = listDeadLetterSourceQueues.handler(ctx, { QueueUrl: url }) as { queueUrls: string[] };
   const tasks = listMessageMoveTasks.handler(ctx, { SourceArn: queue.arn, MaxResults: 10 }) as { Results?: unknown[] };
+  const fair = queue.fairQueueMetrics();
   return {
     ...summary(queue, baseUrl, settings.region),
     attributes: attributes.Attributes ?? {},
     tags: tags.Tags ?? {},
     deadLetterSourceQueues: sources.queueUrls,
     moveTasks: tasks.Results ?? [],
+    // Standard queues: the fair-queue CloudWatch metrics (not queue attributes) and who is noisy, why.
+    ...(fair ? { fairQueue: fairQueueView(fair) } : {}),
+  };
+}
+
+/** CloudWatch's fair-queue metrics by their names (the age in whole seconds, as CloudWatch reports it). */
+function fairQueueView(m: FairQueueMetrics): Record<string, unknown> {
+  return {
+    metrics: {
+      ApproximateNumberOfNoisyGroups: m.ApproximateNumberOfNoisyGroups,
+      ApproximateNumberOfMessagesVisibleInQuietGroups: m.ApproximateNumberOfMessagesVisibleInQuietGroups,
+      ApproximateNumberOfMessagesNotVisibleInQuietGroups: m.ApproximateNumberOfMessagesNotVisibleInQuietGroups,
+      ApproximateNumberOfMessagesDelayedInQuietGroups: m.ApproximateNumberOfMessagesDelayedInQuietGroups,
+      ApproximateAgeOfOldestMessageInQuietGroups: Math.floor(m.ApproximateAgeOfOldestMessageInQuietGroups),
+    },
+    noisyGroups: m.noisyGroups.map((g) => ({
+      MessageGroupId: g.groupId,
+      reason: g.reason,
+      inflight: g.inflight,
+      queueInflight: g.queueInflight,
+      processingTimeShare: g.processingTimeShare,
+      visible: g.visible,
+      delayed: g.delayed,
+      lastSentAt: g.lastSentAt,
+    })),
   };
 }
 

@@ -1,6 +1,7 @@
 import express from 'express';
 import type { Engine } from '../engine/engine.js';
 import type { QueueLike, SqsEventType } from '../engine/events.js';
+import type { FairQueueMetrics } from '../engine/fairQueue.js';
 import type { Injection } from '../faults/injector.js';
 import type { RequestHooks, RequestRecord } from './dispatch.js';
 
@@ -10,6 +11,8 @@ import type { RequestHooks, RequestRecord } from './dispatch.js';
  * - per queue (labels region, account, queue): gauges of visible, in-flight and delayed
  *   messages and the age of the oldest message, read at scrape time; counters of messages
  *   sent, received, deleted, moved to a dead-letter queue and expired, from the engine's events;
+ * - per standard queue, the fair-queue gauges (CloudWatch's ApproximateNumberOfNoisyGroups and
+ *   the *InQuietGroups metrics), read at scrape time;
  * - per action and protocol: request counts (with the HTTP status) and a latency histogram,
  *   from the dispatch `after` hook;
  * - fault injections by action, protocol and fault.
@@ -134,6 +137,22 @@ export class Metrics {
       const age = oldest.done ? 0 : Math.max(0, now - oldest.value.enqueuedAt) / 1000;
       out.push(`${PREFIX}queue_oldest_message_age_seconds${queueLabels(q)} ${num(age)}`);
     }
+
+    // Fair queues: standard queues only.
+    // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fair-queues.html
+    const fair = queues.flatMap((q) => {
+      const m = q.fairQueueMetrics();
+      return m ? [{ q, m }] : [];
+    });
+    const fairGauge = (name: string, help: string, value: (m: FairQueueMetrics) => number): void => {
+      family(name, 'gauge', help);
+      for (const { q, m } of fair) out.push(`${PREFIX}${name}${queueLabels(q)} ${num(value(m))}`);
+    };
+    fairGauge('queue_noisy_groups', 'Fair queues: message groups (tenants) that are noisy now (ApproximateNumberOfNoisyGroups).', (m) => m.ApproximateNumberOfNoisyGroups);
+    fairGauge('queue_messages_visible_in_quiet_groups', 'Fair queues: visible messages outside noisy groups (ApproximateNumberOfMessagesVisibleInQuietGroups).', (m) => m.ApproximateNumberOfMessagesVisibleInQuietGroups);
+    fairGauge('queue_messages_in_flight_in_quiet_groups', 'Fair queues: in-flight messages outside noisy groups (ApproximateNumberOfMessagesNotVisibleInQuietGroups).', (m) => m.ApproximateNumberOfMessagesNotVisibleInQuietGroups);
+    fairGauge('queue_messages_delayed_in_quiet_groups', 'Fair queues: delayed messages outside noisy groups (ApproximateNumberOfMessagesDelayedInQuietGroups).', (m) => m.ApproximateNumberOfMessagesDelayedInQuietGroups);
+    fairGauge('queue_oldest_message_age_in_quiet_groups_seconds', 'Fair queues: age of the oldest message outside noisy groups, in seconds (ApproximateAgeOfOldestMessageInQuietGroups).', (m) => m.ApproximateAgeOfOldestMessageInQuietGroups);
 
     const counters = [...this.queues.values()];
     const counter = (name: string, field: keyof QueueCounters, help: string): void => {

@@ -1,6 +1,6 @@
 import { parseQueueUrl } from '../api/queueUrl.js';
 import type { Engine } from '../engine/engine.js';
-import type { EngineEvents, MessageEventType, QueueIdentity, SpiedMessage, SqsEvent, SqsEventListener } from '../engine/events.js';
+import type { EngineEvents, GroupEventType, MessageEventType, QueueIdentity, SpiedGroup, SpiedMessage, SqsEvent, SqsEventListener } from '../engine/events.js';
 
 /** The event stream as the programmatic handle exposes it (`handle.events`). */
 export interface EventStream {
@@ -20,6 +20,24 @@ export interface WaitForOptions {
   event?: MessageEventType | readonly MessageEventType[];
   /** Only messages for which this returns true. Default: any. */
   match?: (message: SpiedMessage) => boolean;
+  /** Real milliseconds before giving up (the manual clock does not count). Default 5000. */
+  timeoutMs?: number;
+  /** Also look at kept past events (oldest first). Default true. */
+  history?: boolean;
+}
+
+/**
+ * Waiting for a fair-queue tenant to turn noisy (`groupNoisy`, with the reason: concurrency or
+ * processing-time share) or quiet again (`groupQuiet`); resolves with the tenant's figures.
+ */
+export interface WaitForGroupOptions {
+  /** A queue name, URL (any shape) or ARN. Default: any queue. */
+  queue?: string;
+  event: GroupEventType | readonly GroupEventType[];
+  /** Only this MessageGroupId. Default: any. */
+  groupId?: string;
+  /** Only tenants for which this returns true. Default: any. */
+  match?: (group: SpiedGroup) => boolean;
   /** Real milliseconds before giving up (the manual clock does not count). Default 5000. */
   timeoutMs?: number;
   /** Also look at kept past events (oldest first). Default true. */
@@ -103,16 +121,20 @@ const MAX_LISTED = 10;
 
 function describe(e: SqsEvent): string {
   const where = `on ${e.queue.name}`;
+  if (e.group) return `${e.type} ${where}: group ${JSON.stringify(e.group.groupId)} (${e.group.reason})`;
   if (!e.message) return `${e.type} ${where} (${e.count ?? 0} messages)`;
   const body = e.message.body.length > 60 ? `${JSON.stringify(e.message.body.slice(0, 60))}…` : JSON.stringify(e.message.body);
   return `${e.type} ${where}: ${body} (MessageId ${e.message.messageId})`;
 }
 
 /**
- * Resolves with the first message of a matching event: a kept past one (oldest first) or the
- * next one to happen. Rejects after `timeoutMs` with a message listing what was seen instead.
+ * Resolves with the first message of a matching event (for `groupNoisy` / `groupQuiet`, its
+ * tenant): a kept past one (oldest first) or the next one to happen. Rejects after
+ * `timeoutMs` with a message listing what was seen instead.
  */
-export function waitFor(events: EngineEvents, options: WaitForOptions = {}): Promise<SpiedMessage> {
+export function waitFor(events: EngineEvents, options: WaitForGroupOptions): Promise<SpiedGroup>;
+export function waitFor(events: EngineEvents, options?: WaitForOptions): Promise<SpiedMessage>;
+export function waitFor(events: EngineEvents, options: WaitForOptions | WaitForGroupOptions = {}): Promise<SpiedMessage | SpiedGroup> {
   const types = new Set<string>(options.event === undefined ? ['sent'] : typeof options.event === 'string' ? [options.event] : options.event);
   let inQueue: (q: QueueIdentity) => boolean;
   try {
@@ -120,15 +142,19 @@ export function waitFor(events: EngineEvents, options: WaitForOptions = {}): Pro
   } catch (e) {
     return Promise.reject(new Error(`waitFor: ${JSON.stringify(options.queue)} is neither a queue name, URL nor ARN (${(e as Error).message})`));
   }
-  const match = options.match;
+  const match = options.match as ((subject: SpiedMessage | SpiedGroup) => boolean) | undefined;
+  const groupId = 'groupId' in options ? options.groupId : undefined;
   const timeoutMs = options.timeoutMs ?? 5_000;
   const seen: SqsEvent[] = [];
   let matchError: unknown;
+  const subject = (e: SqsEvent): SpiedMessage | SpiedGroup | undefined => e.message ?? e.group;
   const matches = (e: SqsEvent): boolean => {
-    if (!types.has(e.type) || !e.message || !inQueue(e.queue)) return false;
+    const s = subject(e);
+    if (!types.has(e.type) || !s || !inQueue(e.queue)) return false;
+    if (groupId !== undefined && e.group?.groupId !== groupId) return false;
     if (!match) return true;
     try {
-      return match(e.message);
+      return match(s);
     } catch (err) {
       matchError ??= err;
       return false;
@@ -136,21 +162,21 @@ export function waitFor(events: EngineEvents, options: WaitForOptions = {}): Pro
   };
   if (options.history !== false) {
     for (const e of events.history()) {
-      if (matches(e)) return Promise.resolve(e.message!);
+      if (matches(e)) return Promise.resolve(subject(e)!);
       seen.push(e);
     }
   }
-  return new Promise<SpiedMessage>((resolve, reject) => {
+  return new Promise<SpiedMessage | SpiedGroup>((resolve, reject) => {
     const listener = (e: SqsEvent): void => {
       if (matches(e)) {
         done();
-        resolve(e.message!);
+        resolve(subject(e)!);
       } else seen.push(e);
     };
     const unsubscribe = events.subscribe(listener);
     const timer = setTimeout(() => {
       done();
-      const wanted = `${[...types].join('/')} event${options.queue ? ` on queue ${JSON.stringify(options.queue)}` : ''}${match ? ' matching the predicate' : ''}`;
+      const wanted = `${[...types].join('/')} event${options.queue ? ` on queue ${JSON.stringify(options.queue)}` : ''}${groupId !== undefined ? ` of group ${JSON.stringify(groupId)}` : ''}${match ? ' matching the predicate' : ''}`;
       const relevant = seen.filter((e) => inQueue(e.queue));
       const listed = (relevant.length > 0 ? relevant : seen).slice(-MAX_LISTED);
       const lines = listed.map((e) => `  - ${describe(e)}`);

@@ -178,4 +178,24 @@ if (!available && process.env.CI === 'true') {
     await page.waitForFunction(() => document.getElementById('status')?.className === 'error');
     expect(await page.textContent('#status')).toMatch(/InvalidParameterValue/);
   });
+
+  test('a standard queue shows its fair-queue metrics and which tenant is noisy, and why', async () => {
+    const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'console-fair', Attributes: { VisibilityTimeout: '300' } }))).QueueUrl!;
+    for (let i = 0; i < 40; i++) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: `big-${i}`, MessageGroupId: 'big' }));
+    for (let i = 0; i < 3; i++) await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+    await page.goto(server.url + '/console/#/queue/us-east-1/000000000000/console-fair');
+    const noisy = page.locator('#noisy-groups tbody tr[data-group="big"]');
+    await noisy.waitFor();
+    expect(await noisy.locator('td.reason').textContent()).toBe('concurrency share: 30 of 30 in flight (100% > 10%, and 30 or more)');
+    expect(await page.textContent('#fair-metrics')).toContain('ApproximateNumberOfNoisyGroups1');
+    expect(await page.textContent('#fair-metrics')).toContain('ApproximateNumberOfMessagesVisibleInQuietGroups0');
+
+    // A quiet tenant's message, sent from the page with a group id, is the next one received.
+    await page.fill('#send-body', 'from a quiet tenant');
+    await page.fill('#send-group', 'small');
+    await page.click('#send-form button[type=submit]');
+    await page.waitForFunction(() => /ApproximateNumberOfMessagesVisibleInQuietGroups1/.test(document.getElementById('fair-metrics')?.textContent ?? ''));
+    const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MessageSystemAttributeNames: ['MessageGroupId'] }));
+    expect(Messages?.map((m) => [m.Body, m.Attributes?.MessageGroupId])).toEqual([['from a quiet tenant', 'small']]);
+  });
 }

@@ -245,3 +245,27 @@ test('a FIFO ReceiveRequestAttemptId retried after a restart returns the same me
     await again.stop();
   }
 });
+
+test('fair queues: after a restart the noisy tenant is still noisy and quiet tenants still come first', async () => {
+  const dataDir = tempDir();
+  const clock = new ManualClock(Date.UTC(2026, 5, 1));
+  let server = await startEmulator({ ...quiet, dataDir, clock });
+  let sqs = jsonClient(server.url);
+  const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: 'fair', Attributes: { VisibilityTimeout: '600' } }))).QueueUrl!;
+  for (let i = 0; i < 40; i++) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: `big-${i}`, MessageGroupId: 'big' }));
+  for (let i = 0; i < 3; i++) await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
+  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'small-0', MessageGroupId: 'small' }));
+  await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'big-late', MessageGroupId: 'big', DelaySeconds: 30 }));
+  const before = server.engine.getQueue({ region: 'us-east-1', accountId: '000000000000' }, 'fair')!.fairQueueMetrics();
+  await server.stop();
+
+  server = await startEmulator({ ...quiet, dataDir, clock });
+  sqs = jsonClient(server.url);
+  const after = server.engine.getQueue({ region: 'us-east-1', accountId: '000000000000' }, 'fair')!.fairQueueMetrics();
+  expect(after).toEqual(before);
+  expect(after).toMatchObject({ ApproximateNumberOfNoisyGroups: 1, ApproximateNumberOfMessagesVisibleInQuietGroups: 1 });
+  expect(after!.noisyGroups).toEqual([expect.objectContaining({ groupId: 'big', reason: 'concurrency', inflight: 30, visible: 10, delayed: 1 })]);
+  const got = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 3 }))).Messages!.map((m) => m.Body);
+  expect(got).toEqual(['small-0', 'big-30', 'big-31']);
+  await server.stop();
+});

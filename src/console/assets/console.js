@@ -140,6 +140,8 @@
       counts.appendChild(div);
     });
     document.querySelectorAll('.fifo-only').forEach(function (e) { e.hidden = !d.fifo; });
+    document.querySelectorAll('.standard-only').forEach(function (e) { e.hidden = d.fifo; });
+    if (d.fairQueue) renderFairQueue(d.fairQueue);
 
     var attrs = $('attributes').querySelector('tbody');
     attrs.textContent = '';
@@ -213,6 +215,36 @@
     });
   }
 
+  /** Fair queues: the CloudWatch metrics, and which tenants are noisy now and why. */
+  function renderFairQueue(f) {
+    var metrics = $('fair-metrics').querySelector('tbody');
+    metrics.textContent = '';
+    Object.keys(f.metrics).forEach(function (k) {
+      var tr = el('tr');
+      tr.appendChild(el('th', k));
+      tr.appendChild(el('td', String(f.metrics[k]), 'num'));
+      metrics.appendChild(tr);
+    });
+    var body = $('noisy-groups').querySelector('tbody');
+    body.textContent = '';
+    f.noisyGroups.forEach(function (g) {
+      var tr = el('tr');
+      tr.dataset.group = g.MessageGroupId;
+      tr.appendChild(el('td', g.MessageGroupId, 'mono'));
+      var why = g.reason === 'concurrency'
+        ? 'concurrency share: ' + g.inflight + ' of ' + g.queueInflight + ' in flight (' + Math.round((100 * g.inflight) / g.queueInflight) + '% > 10%, and 30 or more)'
+        : 'processing-time share: ' + (100 * g.processingTimeShare).toFixed(1) + '% > 10% of the last 30-60 s';
+      tr.appendChild(el('td', why, 'reason'));
+      tr.appendChild(el('td', String(g.inflight), 'num'));
+      tr.appendChild(el('td', (100 * g.processingTimeShare).toFixed(1) + '%', 'num'));
+      tr.appendChild(el('td', String(g.visible), 'num'));
+      tr.appendChild(el('td', String(g.delayed), 'num'));
+      body.appendChild(tr);
+    });
+    $('noisy-groups').hidden = f.noisyGroups.length === 0;
+    $('no-noisy').hidden = f.noisyGroups.length > 0;
+  }
+
   function peek() {
     var q = state.current;
     return getJson(queuePath(q) + '/messages?limit=100').then(function (body) {
@@ -250,6 +282,7 @@
     var d = state.detail;
     var params = { QueueUrl: d.url, MessageBody: $('send-body').value };
     if ($('send-delay').value !== '') params.DelaySeconds = Number($('send-delay').value);
+    if (!d.fifo && $('send-group').value) params.MessageGroupId = $('send-group').value;
     if (d.fifo) {
       params.MessageGroupId = $('send-group').value || 'console';
       if ($('send-dedup').value) params.MessageDeduplicationId = $('send-dedup').value;
