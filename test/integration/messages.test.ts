@@ -429,7 +429,9 @@ overBothProtocols('messages over %s', emu, ({ sqs, protocol, target: t }) => {
       expect(m.Attributes!.SequenceNumber).toBeUndefined();
       expect(m.Attributes!.MessageDeduplicationId).toBeUndefined();
       const long = 'g'.repeat(127) + '!';
-      expect((await send(QueueUrl, { MessageBody: 'fair', MessageGroupId: long })).MessageId).toBeDefined();
+      const { MessageId } = await send(QueueUrl, { MessageBody: 'fair', MessageGroupId: long });
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['MessageGroupId'] }));
+      expect(Messages!.find((x) => x.MessageId === MessageId)?.Attributes?.MessageGroupId).toBe(long);
     });
 
     test.each([

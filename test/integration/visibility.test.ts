@@ -383,7 +383,9 @@ overBothProtocols('visibility over %s (manual clock)', { clock: 'manual' }, ({ s
     test('without strict mode a second purge within 60 s succeeds', async () => {
       const QueueUrl = await newQueue();
       await sqs.send(new PurgeQueueCommand({ QueueUrl }));
+      await send(QueueUrl, 'between purges');
       await sqs.send(new PurgeQueueCommand({ QueueUrl }));
+      expect(await counts(QueueUrl)).toEqual([0, 0, 0]);
     });
   });
 });
