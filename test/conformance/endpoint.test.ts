@@ -3,6 +3,7 @@
  * second emulator instance, runs cases and matches the same recordings.
  */
 import { startEmulator } from '../../src/index.js';
+import { queueUrlsOn, requestsOn } from '../support/observe.js';
 import { cases } from './cases/index.js';
 import { readRecording, runCases, Tracker } from './suite.js';
 
@@ -21,11 +22,16 @@ test('the suite bound to a second emulator instance as an endpoint matches the r
         observation: readRecording(r.case.id)?.responses[r.protocol],
       });
     }
-    // the queues really were created on the second instance
-    expect(second.engine).toBeDefined();
+    // the queues really were created on the second instance, and the cleanup deleted them there
     expect(tracker.created.length).toBeGreaterThan(0);
     expect(tracker.created.every((c) => c.url.startsWith(second.url))).toBe(true);
+    expect(await queueUrlsOn(second.url)).toEqual([...new Set(tracker.created.map((c) => c.url))].sort());
+    for (const protocol of ['json', 'query'] as const) {
+      expect(await requestsOn(second.url, 'GetQueueUrl', protocol)).toEqual({ '400': 1 });
+      expect(await requestsOn(second.url, 'SendMessage', protocol)).toMatchObject({ '200': expect.any(Number) });
+    }
     expect(await tracker.cleanup()).toEqual([]);
+    expect(await queueUrlsOn(second.url)).toEqual([]);
   } finally {
     tracker.destroy();
     await second.stop();

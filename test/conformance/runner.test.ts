@@ -8,6 +8,7 @@ import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../src/index.js';
+import { queueUrlsOn, requestsOn } from '../support/observe.js';
 import { makeClient } from './client.js';
 import { listAll } from './suite.js';
 
@@ -46,8 +47,10 @@ test('--endpoint URL --report FILE runs the suite against another endpoint and w
     expect(md).toMatch(/^# Conformance report \(target: endpoint\)/);
     expect(md).toMatch(/\| GetQueueUrl \| json \| 1 \| 0 \| 0 \| 0 \|/);
     expect(md).toMatch(/\| GetQueueUrl \| query \| 1 \| 0 \| 0 \| 0 \|/);
-    // the nested run cleaned up after itself on the endpoint
-    expect(second.engine).toBeDefined();
+    // the nested run's requests reached the endpoint (the case's GetQueueUrl, once per protocol) and left no queue there
+    expect(await requestsOn(second.url, 'GetQueueUrl', 'json')).toEqual({ '400': 1 });
+    expect(await requestsOn(second.url, 'GetQueueUrl', 'query')).toEqual({ '400': 1 });
+    expect(await queueUrlsOn(second.url)).toEqual([]);
   } finally {
     rmSync(dir, { recursive: true, force: true });
     await second.stop();

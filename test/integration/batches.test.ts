@@ -8,11 +8,11 @@ import {
   SendMessageCommand,
   type Message,
   type SendMessageBatchRequestEntry,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { ManualClock, type RunningEmulator } from '../../src/index.js';
-import { emulator, protocols, uniqueName } from '../support/clients.js';
-import { expectError, items, md5Hex, raw, result, type ExpectedError, type Input, type Target } from '../support/wire.js';
+import { ManualClock } from '../../src/index.js';
+import { uniqueName } from '../support/clients.js';
+import { expectError, items, md5Hex, raw, result, type ExpectedError, type Input } from '../support/wire.js';
+import { overBothProtocols, useEmulator } from '../support/overProtocols.js';
 
 /**
  * SendMessageBatch, DeleteMessageBatch and ChangeMessageVisibilityBatch on standard queues,
@@ -20,12 +20,8 @@ import { expectError, items, md5Hex, raw, result, type ExpectedError, type Input
  * failures as data in an HTTP 200. Time is a ManualClock.
  */
 
-let server: RunningEmulator;
 const clock = new ManualClock();
-beforeAll(async () => {
-  server = await emulator({ clock });
-});
-afterAll(() => server.stop());
+const emu = useEmulator({ clock });
 
 const S = 1_000;
 
@@ -39,14 +35,7 @@ const sqsError = (shape: string, message?: string): ExpectedError => ({
 
 const INVALID_ID = 'A batch entry id can only contain alphanumeric characters, hyphens and underscores. It can be at most 80 letters long.';
 
-describe.each(protocols)('batches over %s', (protocol, makeClient) => {
-  let sqs: SQSClient;
-  let t: Target;
-  beforeAll(() => {
-    sqs = makeClient(server.url);
-    t = { protocol, sqs, url: server.url };
-  });
-
+overBothProtocols('batches over %s', emu, ({ sqs, protocol, target: t }) => {
   const newQueue = async (Attributes?: Record<string, string>): Promise<string> =>
     (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('batch'), Attributes }))).QueueUrl!;
 
@@ -112,7 +101,7 @@ describe.each(protocols)('batches over %s', (protocol, makeClient) => {
       expect(received.map((m) => m.MessageId).sort()).toEqual(Successful!.map((s) => s.MessageId).sort());
 
       // On the wire: JSON always has both lists; XML repeats result entries without a wrapper.
-      const res = await raw(protocol, server.url, 'SendMessageBatch', { QueueUrl, Entries: [{ Id: 'a', MessageBody: 'hello' }] });
+      const res = await raw(protocol, emu.url, 'SendMessageBatch', { QueueUrl, Entries: [{ Id: 'a', MessageBody: 'hello' }] });
       expect(res.status).toBe(200);
       const body = result(protocol, 'SendMessageBatch', res);
       if (protocol === 'json') {
@@ -159,7 +148,7 @@ describe.each(protocols)('batches over %s', (protocol, makeClient) => {
       const out = await sqs.send(new SendMessageBatchCommand(input));
       expect(out.Successful!.map((s) => s.Id)).toEqual(['fits']);
       expect(out.Failed).toEqual([failure]);
-      const res = await raw(protocol, server.url, 'SendMessageBatch', input);
+      const res = await raw(protocol, emu.url, 'SendMessageBatch', input);
       expect(res.status).toBe(200);
       const body = result(protocol, 'SendMessageBatch', res);
       if (protocol === 'json') {
@@ -337,7 +326,7 @@ describe.each(protocols)('batches over %s', (protocol, makeClient) => {
       expect(Successful!.map((s) => s.Id)).toEqual(['used', 'stale']);
       expect(Failed).toEqual([failure]);
       expect(await counts(QueueUrl)).toEqual([0, 0]);
-      const res = await raw(protocol, server.url, 'DeleteMessageBatch', input);
+      const res = await raw(protocol, emu.url, 'DeleteMessageBatch', input);
       expect(res.status).toBe(200);
       const body = result(protocol, 'DeleteMessageBatch', res);
       if (protocol === 'json') {
@@ -388,7 +377,7 @@ describe.each(protocols)('batches over %s', (protocol, makeClient) => {
       const QueueUrl = await newQueue();
       await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'x' }));
       const [m] = await receiveAll(QueueUrl);
-      const res = await raw(protocol, server.url, 'ChangeMessageVisibilityBatch', {
+      const res = await raw(protocol, emu.url, 'ChangeMessageVisibilityBatch', {
         QueueUrl,
         Entries: [{ Id: 'x', ReceiptHandle: m!.ReceiptHandle!, VisibilityTimeout: 0 }],
       });

@@ -7,22 +7,14 @@ import {
   RemovePermissionCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { RunningEmulator } from '../../src/index.js';
-import { createQueue, emulator, protocols, rawJson, uniqueName, queueArn } from '../support/clients.js';
+import { createQueue, protocols, rawJson, uniqueName, queueArn } from '../support/clients.js';
+import { overBothProtocols, useEmulator } from '../support/overProtocols.js';
 
-let server: RunningEmulator;
-beforeAll(async () => {
-  server = await emulator();
-});
-afterAll(() => server.stop());
+const emu = useEmulator();
 
-describe.each(protocols)('dead-letter queues and permissions over %s', (_name, makeClient) => {
-  let sqs: SQSClient;
-  beforeAll(() => {
-    sqs = makeClient(server.url);
-  });
+overBothProtocols('dead-letter queues and permissions over %s', emu, ({ sqs }) => {
   const create = (QueueName: string, Attributes: Record<string, string> = {}) => createQueue(sqs, QueueName, Attributes);
   const arnOf = (QueueUrl: string) => queueArn(sqs, QueueUrl);
 
@@ -134,9 +126,9 @@ describe.each(protocols)('dead-letter queues and permissions over %s', (_name, m
 });
 
 test('ListDeadLetterSourceQueues over JSON sends queueUrls even when empty', async () => {
-  const sqs = protocols[0][1](server.url);
+  const sqs = protocols[0][1](emu.url);
   const QueueUrl = (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('lonely') }))).QueueUrl!;
-  const res = await rawJson(server.url, 'ListDeadLetterSourceQueues', { QueueUrl });
+  const res = await rawJson(emu.url, 'ListDeadLetterSourceQueues', { QueueUrl });
   expect(res.status).toBe(200);
   expect(res.body).toEqual({ queueUrls: [] });
 });

@@ -8,24 +8,15 @@ import {
   SendMessageBatchCommand,
   SendMessageCommand,
   SetQueueAttributesCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { ManualClock, type RunningEmulator } from '../../src/index.js';
-import { emulator, protocols, uniqueName } from '../support/clients.js';
+import { ManualClock } from '../../src/index.js';
+import { uniqueName } from '../support/clients.js';
+import { overBothProtocols, useEmulator } from '../support/overProtocols.js';
 
-let server: RunningEmulator;
 const clock = new ManualClock();
-beforeAll(async () => {
-  server = await emulator({ clock });
-});
-afterAll(() => server.stop());
+const emu = useEmulator({ clock });
 
-describe.each(protocols)('FIFO queues over %s', (_name, makeClient) => {
-  let sqs: SQSClient;
-  beforeAll(() => {
-    sqs = makeClient(server.url);
-  });
-
+overBothProtocols('FIFO queues over %s', emu, ({ sqs }) => {
   const fifoQueue = async (Attributes: Record<string, string> = {}): Promise<string> =>
     (await sqs.send(new CreateQueueCommand({ QueueName: `${uniqueName('f')}.fifo`, Attributes: { FifoQueue: 'true', ...Attributes } })))
       .QueueUrl!;
@@ -245,9 +236,8 @@ describe.each(protocols)('FIFO queues over %s', (_name, makeClient) => {
   });
 });
 
-describe.each(protocols)('ReceiveRequestAttemptId over %s', (_name, makeClient) => {
+overBothProtocols('ReceiveRequestAttemptId over %s', emu, ({ sqs }) => {
   test('a retry within 5 minutes returns the same messages and handles until one changes', async () => {
-    const sqs = makeClient(server.url);
     const QueueUrl = (
       await sqs.send(new CreateQueueCommand({ QueueName: `${uniqueName('att')}.fifo`, Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true' } }))
     ).QueueUrl!;

@@ -15,15 +15,12 @@ import {
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ManualClock, startEmulator, type RunningEmulator } from '../../src/index.js';
-import { emulator, protocols, queueArn, uniqueName } from '../support/clients.js';
+import { ManualClock, startEmulator } from '../../src/index.js';
+import { protocols, queueArn, uniqueName } from '../support/clients.js';
+import { overBothProtocols, useEmulator } from '../support/overProtocols.js';
 
-let server: RunningEmulator;
 const clock = new ManualClock();
-beforeAll(async () => {
-  server = await emulator({ clock });
-});
-afterAll(() => server.stop());
+const emu = useEmulator({ clock });
 
 const fifoQueue = async (sqs: SQSClient, Attributes: Record<string, string> = {}): Promise<string> =>
   (
@@ -46,12 +43,7 @@ const receive = async (sqs: SQSClient, QueueUrl: string, MaxNumberOfMessages = 1
 const release = (sqs: SQSClient, QueueUrl: string, ReceiptHandle: string, VisibilityTimeout = 0) =>
   sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl, ReceiptHandle, VisibilityTimeout }));
 
-describe.each(protocols)('FIFO position locks over %s', (_name, makeClient) => {
-  let sqs: SQSClient;
-  beforeAll(() => {
-    sqs = makeClient(server.url);
-  });
-
+overBothProtocols('FIFO position locks over %s', emu, ({ sqs }) => {
   test('releasing a later message while the head is in flight changes nothing (the head still stops the group)', async () => {
     const url = await fifoQueue(sqs);
     await sendAll(sqs, url, [['a', 'g'], ['b', 'g'], ['c', 'g']]);

@@ -534,6 +534,7 @@ describe('connections that go away', () => {
   });
 
   test('a request cut off mid-body is dropped quietly (no error logged)', async () => {
+    let connected = false;
     await new Promise<void>((resolve) => {
       const req = httpRequest({
         host: '127.0.0.1',
@@ -542,6 +543,7 @@ describe('connections that go away', () => {
         path: '/',
         headers: { ...JSON_HEADERS('ListQueues'), 'content-length': '1000' },
       });
+      req.on('socket', (socket) => socket.on('connect', () => (connected = true)));
       req.on('error', () => resolve());
       req.write('{"QueueNamePrefix":');
       setTimeout(() => {
@@ -550,5 +552,8 @@ describe('connections that go away', () => {
       }, 100);
     });
     await new Promise((r) => setTimeout(r, 200));
+    // the partial request reached the server, which still answers; afterEach checks the log
+    expect(connected).toBe(true);
+    expect((await rawJson(server.url, 'ListQueues', {})).status).toBe(200);
   });
 });

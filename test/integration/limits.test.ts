@@ -1,21 +1,18 @@
-import { ReceiveMessageCommand, type SQSClient } from '@aws-sdk/client-sqs';
+import { ReceiveMessageCommand } from '@aws-sdk/client-sqs';
 import type { RunningEmulator } from '../../src/index.js';
 import type { Queue } from '../../src/engine/queue.js';
 import { md5Hex } from '../../src/engine/md5.js';
-import { emulator, protocols, uniqueName } from '../support/clients.js';
+import { uniqueName } from '../support/clients.js';
+import { overBothProtocols, useEmulator } from '../support/overProtocols.js';
 
-let server: RunningEmulator;
-beforeAll(async () => {
-  server = await emulator();
-});
-afterAll(() => server.stop());
+const emu = useEmulator();
 
 const scope = { region: 'us-east-1', accountId: '000000000000' };
 
 /** Fills a queue through the engine directly (fast) and takes `inflight` of them in flight. */
 function filled(fifo: boolean, count: number, inflight: number, groups = 1): Queue {
   const name = fifo ? `${uniqueName('lim')}.fifo` : uniqueName('lim');
-  const queue = server.engine.createQueue(scope, { name, fifo, attributes: {}, tags: new Map() });
+  const queue = emu.server.engine.createQueue(scope, { name, fifo, attributes: {}, tags: new Map() });
   for (let i = 0; i < count; i++) {
     const body = `m${i}`;
     queue.send(
@@ -36,16 +33,11 @@ function filled(fifo: boolean, count: number, inflight: number, groups = 1): Que
   return queue;
 }
 
-describe.each(protocols)('in-flight limits over %s', (_name, makeClient) => {
-  let sqs: SQSClient;
-  beforeAll(() => {
-    sqs = makeClient(server.url);
-  });
-
+overBothProtocols('in-flight limits over %s', emu, ({ sqs }) => {
   test('a standard queue with 120,000 messages in flight answers a short poll with OverLimit (403)', async () => {
     const queue = filled(false, 120_001, 120_000);
     expect(queue.approximateNumberOfMessagesNotVisible).toBe(120_000);
-    const QueueUrl = `${server.url}/000000000000/${queue.name}`;
+    const QueueUrl = `${emu.url}/000000000000/${queue.name}`;
     await expect(sqs.send(new ReceiveMessageCommand({ QueueUrl }))).rejects.toMatchObject({
       name: 'OverLimit',
       $metadata: { httpStatusCode: 403 },
@@ -56,7 +48,7 @@ describe.each(protocols)('in-flight limits over %s', (_name, makeClient) => {
 
   test('100,000 FIFO groups: every receive takes the next group, without scanning them all', async () => {
     const queue = filled(true, 100_000, 0, 100_000);
-    const QueueUrl = `${server.url}/000000000000/${queue.name}`;
+    const QueueUrl = `${emu.url}/000000000000/${queue.name}`;
     const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
     expect(Messages!.map((m) => m.Body)).toEqual(Array.from({ length: 10 }, (_, i) => `m${i}`));
     let received = 10;

@@ -8,10 +8,9 @@ import {
   type MessageAttributeValue,
   type ReceiveMessageCommandInput,
   type SendMessageCommandInput,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { ManualClock, type RunningEmulator } from '../../src/index.js';
-import { emulator, protocols, rawQuery, uniqueName } from '../support/clients.js';
+import { ManualClock } from '../../src/index.js';
+import { rawQuery, uniqueName } from '../support/clients.js';
 import {
   expectError,
   expectRawError,
@@ -21,8 +20,8 @@ import {
   raw,
   result,
   type ExpectedError,
-  type Target,
 } from '../support/wire.js';
+import { overBothProtocols, useEmulator } from '../support/overProtocols.js';
 
 /**
  * SendMessage / ReceiveMessage / DeleteMessage on standard queues, over both protocols.
@@ -30,12 +29,8 @@ import {
  * timestamps are exact and nothing here sleeps.
  */
 
-let server: RunningEmulator;
 const clock = new ManualClock();
-beforeAll(async () => {
-  server = await emulator({ clock });
-});
-afterAll(() => server.stop());
+const emu = useEmulator({ clock });
 
 const TRACE = 'Root=1-5759e988-bd862e3fe1be46a994272793;Parent=53995c3f42cd8ad8;Sampled=1';
 const str = (StringValue: string): MessageAttributeValue => ({ DataType: 'String', StringValue });
@@ -49,14 +44,7 @@ const invalidParameter = (message?: string): ExpectedError => ({
   ...(message !== undefined ? { message } : {}),
 });
 
-describe.each(protocols)('messages over %s', (protocol, makeClient) => {
-  let sqs: SQSClient;
-  let t: Target;
-  beforeAll(() => {
-    sqs = makeClient(server.url);
-    t = { protocol, sqs, url: server.url };
-  });
-
+overBothProtocols('messages over %s', emu, ({ sqs, protocol, target: t }) => {
   const newQueue = async (Attributes?: Record<string, string>): Promise<string> =>
     (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('msg'), Attributes }))).QueueUrl!;
 
@@ -90,7 +78,7 @@ describe.each(protocols)('messages over %s', (protocol, makeClient) => {
       expect(sent.MD5OfMessageAttributes).toBeUndefined();
       expect(sent.MD5OfMessageSystemAttributes).toBeUndefined();
       // On the wire: exactly two members, no nulls or empty elements.
-      const res = await raw(protocol, server.url, 'SendMessage', { QueueUrl, MessageBody: 'message' });
+      const res = await raw(protocol, emu.url, 'SendMessage', { QueueUrl, MessageBody: 'message' });
       expect(res.status).toBe(200);
       expect(Object.keys(result(protocol, 'SendMessage', res)).sort()).toEqual(['MD5OfMessageBody', 'MessageId']);
     });
@@ -126,7 +114,7 @@ describe.each(protocols)('messages over %s', (protocol, makeClient) => {
       await send(QueueUrl, { MessageBody: 'once' });
       const { ReceiptHandle } = await receiveOne(QueueUrl, { VisibilityTimeout: 30 });
       for (let i = 0; i < 3; i++) await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle }));
-      const res = await raw(protocol, server.url, 'DeleteMessage', { QueueUrl, ReceiptHandle });
+      const res = await raw(protocol, emu.url, 'DeleteMessage', { QueueUrl, ReceiptHandle });
       expect(res.status).toBe(200);
       if (protocol === 'json') expect(['', '{}']).toContain(res.text);
       else expect(Object.keys(res.body.DeleteMessageResponse).filter((k) => !k.startsWith('@_'))).toEqual(['ResponseMetadata']);
@@ -136,7 +124,7 @@ describe.each(protocols)('messages over %s', (protocol, makeClient) => {
       const QueueUrl = await newQueue();
       expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl }))).Messages).toBeUndefined();
       expect((await sqs.send(new ReceiveMessageCommand({ QueueUrl, WaitTimeSeconds: 0 }))).Messages).toBeUndefined();
-      const res = await raw(protocol, server.url, 'ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 });
+      const res = await raw(protocol, emu.url, 'ReceiveMessage', { QueueUrl, MaxNumberOfMessages: 10 });
       expect(res.status).toBe(200);
       if (protocol === 'json') {
         expect(res.body).toEqual({});
@@ -222,7 +210,7 @@ describe.each(protocols)('messages over %s', (protocol, makeClient) => {
       expect(Buffer.from(m.MessageAttributes!.b!.BinaryValue!).equals(Buffer.from(bytes))).toBe(true);
       expect(Buffer.from(m.MessageAttributes!['b.custom']!.BinaryValue!)).toEqual(Buffer.from([9]));
       // On the wire the binary is base64 and the string value is absent, not empty.
-      const res = await raw(protocol, server.url, 'ReceiveMessage', { QueueUrl, MessageAttributeNames: ['b'], VisibilityTimeout: 0 });
+      const res = await raw(protocol, emu.url, 'ReceiveMessage', { QueueUrl, MessageAttributeNames: ['b'], VisibilityTimeout: 0 });
       if (protocol === 'json') {
         expect(res.body.Messages[0].MessageAttributes).toEqual({ b: { DataType: 'Binary', BinaryValue: 'AAEC/v8egA==' } });
       } else {
@@ -255,7 +243,7 @@ describe.each(protocols)('messages over %s', (protocol, makeClient) => {
 
     test('the X-Amzn-Trace-Id header becomes the AWSTraceHeader system attribute (F81)', async () => {
       const QueueUrl = await newQueue();
-      const res = await raw(protocol, server.url, 'SendMessage', { QueueUrl, MessageBody: 'via header' }, { 'X-Amzn-Trace-Id': TRACE });
+      const res = await raw(protocol, emu.url, 'SendMessage', { QueueUrl, MessageBody: 'via header' }, { 'X-Amzn-Trace-Id': TRACE });
       expect(res.status).toBe(200);
       expect(result(protocol, 'SendMessage', res).MD5OfMessageAttributes).toBeUndefined();
       const m = await receiveOne(QueueUrl, { AttributeNames: ['All'] });
@@ -303,14 +291,14 @@ describe.each(protocols)('messages over %s', (protocol, makeClient) => {
               { QueueUrl, MessageAttributeNames: [], AttributeNames: [], VisibilityTimeout: 0 }, // MessageAttributeName=&AttributeName=
             ];
       for (const input of inputs) {
-        const res = await raw(protocol, server.url, 'ReceiveMessage', input);
+        const res = await raw(protocol, emu.url, 'ReceiveMessage', input);
         expect(res.status).toBe(200);
         const message = protocol === 'json' ? res.body.Messages[0] : result(protocol, 'ReceiveMessage', res).Message;
         expect(Object.keys(message).sort()).toEqual(['Body', 'MD5OfBody', 'MessageId', 'ReceiptHandle']);
       }
       if (protocol === 'query') {
         // botocore 1.29 spells empty lists with the member name.
-        const botocore = await rawQuery(server.url, {
+        const botocore = await rawQuery(emu.url, {
           Action: 'ReceiveMessage',
           Version: '2012-11-05',
           QueueUrl,
@@ -402,7 +390,7 @@ describe.each(protocols)('messages over %s', (protocol, makeClient) => {
         expect(Object.keys(m.Attributes!).sort()).toEqual(['SenderId', 'SentTimestamp']);
       } else {
         // Both members travel as AttributeName.N in query; an older client may number them in one list.
-        const res = await raw(protocol, server.url, 'ReceiveMessage', {
+        const res = await raw(protocol, emu.url, 'ReceiveMessage', {
           QueueUrl,
           AttributeNames: ['SenderId', 'SentTimestamp'],
           VisibilityTimeout: 0,
@@ -410,7 +398,7 @@ describe.each(protocols)('messages over %s', (protocol, makeClient) => {
         const attrs = items(result(protocol, 'ReceiveMessage', res).Message.Attribute).map((a: any) => a.Name);
         expect(attrs.sort()).toEqual(['SenderId', 'SentTimestamp']);
         // The unindexed form AttributeName=All is a one-item list.
-        const unindexed = await rawQuery(server.url, { Action: 'ReceiveMessage', QueueUrl, AttributeName: 'All', VisibilityTimeout: '0' });
+        const unindexed = await rawQuery(emu.url, { Action: 'ReceiveMessage', QueueUrl, AttributeName: 'All', VisibilityTimeout: '0' });
         const names = items(result(protocol, 'ReceiveMessage', unindexed).Message.Attribute).map((a: any) => a.Name);
         expect(names.sort()).toEqual(FOUR);
       }
@@ -441,7 +429,9 @@ describe.each(protocols)('messages over %s', (protocol, makeClient) => {
       expect(m.Attributes!.SequenceNumber).toBeUndefined();
       expect(m.Attributes!.MessageDeduplicationId).toBeUndefined();
       const long = 'g'.repeat(127) + '!';
-      expect((await send(QueueUrl, { MessageBody: 'fair', MessageGroupId: long })).MessageId).toBeDefined();
+      const { MessageId } = await send(QueueUrl, { MessageBody: 'fair', MessageGroupId: long });
+      const { Messages } = await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, MessageSystemAttributeNames: ['MessageGroupId'] }));
+      expect(Messages!.find((x) => x.MessageId === MessageId)?.Attributes?.MessageGroupId).toBe(long);
     });
 
     test.each([
@@ -487,7 +477,7 @@ describe.each(protocols)('messages over %s', (protocol, makeClient) => {
       const QueueUrl = await newQueue();
       const body = 'a"b\r\nc\rd &quot;';
       await send(QueueUrl, { MessageBody: body });
-      const res = await raw(protocol, server.url, 'ReceiveMessage', { QueueUrl });
+      const res = await raw(protocol, emu.url, 'ReceiveMessage', { QueueUrl });
       if (protocol === 'json') {
         expect(res.body.Messages[0].Body).toBe(body);
       } else {

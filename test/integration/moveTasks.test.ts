@@ -6,23 +6,15 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
   StartMessageMoveTaskCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { ManualClock, type RunningEmulator } from '../../src/index.js';
-import { createQueue, emulator, protocols, uniqueName, queueArn } from '../support/clients.js';
+import { ManualClock } from '../../src/index.js';
+import { createQueue, uniqueName, queueArn } from '../support/clients.js';
+import { overBothProtocols, useEmulator } from '../support/overProtocols.js';
 
-let server: RunningEmulator;
 const clock = new ManualClock();
-beforeAll(async () => {
-  server = await emulator({ clock });
-});
-afterAll(() => server.stop());
+const emu = useEmulator({ clock });
 
-describe.each(protocols)('message move tasks over %s', (_name, makeClient) => {
-  let sqs: SQSClient;
-  beforeAll(() => {
-    sqs = makeClient(server.url);
-  });
+overBothProtocols('message move tasks over %s', emu, ({ sqs }) => {
   const create = (QueueName: string, Attributes: Record<string, string> = {}) => createQueue(sqs, QueueName, Attributes);
   const arnOf = (QueueUrl: string) => queueArn(sqs, QueueUrl);
   const count = async (QueueUrl: string) =>

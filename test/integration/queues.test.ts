@@ -8,27 +8,18 @@ import {
   SetQueueAttributesCommand,
   TagQueueCommand,
   UntagQueueCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { RunningEmulator } from '../../src/index.js';
-import { emulator, protocols, uniqueName } from '../support/clients.js';
+import { uniqueName } from '../support/clients.js';
+import { overBothProtocols, useEmulator } from '../support/overProtocols.js';
 
-let server: RunningEmulator;
-beforeAll(async () => {
-  server = await emulator();
-});
-afterAll(() => server.stop());
+const emu = useEmulator();
 
-describe.each(protocols)('queues over %s', (_name, makeClient) => {
-  let sqs: SQSClient;
-  beforeAll(() => {
-    sqs = makeClient(server.url);
-  });
-
+overBothProtocols('queues over %s', emu, ({ sqs, makeClient }) => {
   test('create, get URL, list, delete', async () => {
     const name = uniqueName();
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: name }));
-    expect(QueueUrl).toBe(`${server.url}/000000000000/${name}`);
+    expect(QueueUrl).toBe(`${emu.url}/000000000000/${name}`);
     expect((await sqs.send(new GetQueueUrlCommand({ QueueName: name }))).QueueUrl).toBe(QueueUrl);
     const listed = await sqs.send(new ListQueuesCommand({ QueueNamePrefix: name }));
     expect(listed.QueueUrls).toEqual([QueueUrl]);
@@ -196,8 +187,8 @@ describe.each(protocols)('queues over %s', (_name, makeClient) => {
 
   test('queues in different regions are separate (F30)', async () => {
     const name = uniqueName();
-    const east = makeClient(server.url, 'us-east-1');
-    const west = makeClient(server.url, 'eu-west-1');
+    const east = makeClient(emu.url, 'us-east-1');
+    const west = makeClient(emu.url, 'eu-west-1');
     await east.send(new CreateQueueCommand({ QueueName: name }));
     await expect(west.send(new GetQueueUrlCommand({ QueueName: name }))).rejects.toMatchObject({ name: 'QueueDoesNotExist' });
     await west.send(new CreateQueueCommand({ QueueName: name, Attributes: { DelaySeconds: '7' } }));

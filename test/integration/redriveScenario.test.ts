@@ -7,23 +7,15 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
   StartMessageMoveTaskCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { ManualClock, type RunningEmulator } from '../../src/index.js';
-import { emulator, protocols, queueArn, uniqueName } from '../support/clients.js';
+import { ManualClock } from '../../src/index.js';
+import { queueArn, uniqueName } from '../support/clients.js';
+import { overBothProtocols, useEmulator } from '../support/overProtocols.js';
 
-let server: RunningEmulator;
 const clock = new ManualClock();
-beforeAll(async () => {
-  server = await emulator({ clock });
-});
-afterAll(() => server.stop());
+const emu = useEmulator({ clock });
 
-describe.each(protocols)('redrive scenario over %s', (_name, makeClient) => {
-  let sqs: SQSClient;
-  beforeAll(() => {
-    sqs = makeClient(server.url);
-  });
+overBothProtocols('redrive scenario over %s', emu, ({ sqs, makeClient }) => {
   const arnOf = (QueueUrl: string) => queueArn(sqs, QueueUrl);
   const visible = async (QueueUrl: string) =>
     Number((await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['ApproximateNumberOfMessages'] }))).Attributes!.ApproximateNumberOfMessages);
@@ -108,7 +100,7 @@ describe.each(protocols)('redrive scenario over %s', (_name, makeClient) => {
 
   test('a queue of another account is reachable by URL and serves as a DLQ by ARN', async () => {
     // With signatures unverified, a 12-digit access key id acts as that account.
-    const otherAccount = makeClient(server.url, 'us-east-1', { accessKeyId: '111122223333', secretAccessKey: 'x' });
+    const otherAccount = makeClient(emu.url, 'us-east-1', { accessKeyId: '111122223333', secretAccessKey: 'x' });
     const name = uniqueName('xacct');
     const foreign = (await otherAccount.send(new CreateQueueCommand({ QueueName: name }))).QueueUrl!;
     expect(foreign).toContain('/111122223333/');

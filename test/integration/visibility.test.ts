@@ -9,11 +9,10 @@ import {
   SetQueueAttributesCommand,
   type Message,
   type ReceiveMessageCommandInput,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { ManualClock, type RunningEmulator } from '../../src/index.js';
-import { emulator, protocols, uniqueName } from '../support/clients.js';
-import { expectError, raw, waitingReceives, type ExpectedError, type Target } from '../support/wire.js';
+import { uniqueName } from '../support/clients.js';
+import { overBothProtocols } from '../support/overProtocols.js';
+import { expectError, raw, waitingReceives, type ExpectedError } from '../support/wire.js';
 
 /**
  * Visibility timeouts, receipt handles, delays, retention, long polling and PurgeQueue on
@@ -23,19 +22,7 @@ import { expectError, raw, waitingReceives, type ExpectedError, type Target } fr
 
 const S = 1_000;
 
-describe.each(protocols)('visibility over %s (manual clock)', (protocol, makeClient) => {
-  let server: RunningEmulator;
-  let clock: ManualClock;
-  let sqs: SQSClient;
-  let t: Target;
-  beforeAll(async () => {
-    clock = new ManualClock();
-    server = await emulator({ clock });
-    sqs = makeClient(server.url);
-    t = { protocol, sqs, url: server.url };
-  });
-  afterAll(() => server.stop());
-
+overBothProtocols('visibility over %s (manual clock)', { clock: 'manual' }, ({ sqs, protocol, target: t, clock, emu }) => {
   const newQueue = async (Attributes?: Record<string, string>): Promise<string> =>
     (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('vis'), Attributes }))).QueueUrl!;
 
@@ -171,7 +158,7 @@ describe.each(protocols)('visibility over %s (manual clock)', (protocol, makeCli
       await send(QueueUrl);
       const { ReceiptHandle } = await receiveOne(QueueUrl);
       clock.advance(2 * S);
-      const res = await raw(protocol, server.url, 'ChangeMessageVisibility', { QueueUrl, ReceiptHandle, VisibilityTimeout: 10 });
+      const res = await raw(protocol, emu.url, 'ChangeMessageVisibility', { QueueUrl, ReceiptHandle, VisibilityTimeout: 10 });
       expect(res.status).toBe(200);
       if (protocol === 'json') {
         expect(['', '{}']).toContain(res.text);
@@ -324,7 +311,7 @@ describe.each(protocols)('visibility over %s (manual clock)', (protocol, makeCli
       const QueueUrl = await newQueue();
       await send(QueueUrl, 'delayed', 3);
       const polling = receive(QueueUrl, { WaitTimeSeconds: 20 });
-      await waitingReceives(server, QueueUrl);
+      await waitingReceives(emu.server, QueueUrl);
       clock.advance(3 * S);
       expect((await polling).map((m) => m.Body)).toEqual(['delayed']);
     });
@@ -332,7 +319,7 @@ describe.each(protocols)('visibility over %s (manual clock)', (protocol, makeCli
     test('a waiting receive returns when another message is sent (F103)', async () => {
       const QueueUrl = await newQueue();
       const polling = receive(QueueUrl, { WaitTimeSeconds: 20 });
-      await waitingReceives(server, QueueUrl);
+      await waitingReceives(emu.server, QueueUrl);
       await send(QueueUrl, 'arrived');
       expect((await polling).map((m) => m.Body)).toEqual(['arrived']);
     });
@@ -340,7 +327,7 @@ describe.each(protocols)('visibility over %s (manual clock)', (protocol, makeCli
     test('the queue ReceiveMessageWaitTimeSeconds applies when WaitTimeSeconds is omitted (F103)', async () => {
       const QueueUrl = await newQueue({ ReceiveMessageWaitTimeSeconds: '10' });
       const polling = receive(QueueUrl);
-      await waitingReceives(server, QueueUrl);
+      await waitingReceives(emu.server, QueueUrl);
       await send(QueueUrl, 'default wait');
       expect((await polling).map((m) => m.Body)).toEqual(['default wait']);
       // WaitTimeSeconds=0 overrides the queue's default: an immediate empty answer.
@@ -352,13 +339,13 @@ describe.each(protocols)('visibility over %s (manual clock)', (protocol, makeCli
       await send(QueueUrl, 'retry');
       await receiveOne(QueueUrl);
       const polling = receive(QueueUrl, { WaitTimeSeconds: 20, MessageSystemAttributeNames: ['ApproximateReceiveCount'] });
-      await waitingReceives(server, QueueUrl);
+      await waitingReceives(emu.server, QueueUrl);
       clock.advance(19 * S);
       clock.advance(1 * S);
       // The poll timed out at 20 s of a 30 s visibility: empty.
       expect(await polling).toEqual([]);
       const again = receive(QueueUrl, { WaitTimeSeconds: 20, MessageSystemAttributeNames: ['ApproximateReceiveCount'] });
-      await waitingReceives(server, QueueUrl);
+      await waitingReceives(emu.server, QueueUrl);
       clock.advance(10 * S);
       const messages = await again;
       expect(messages.map((m) => [m.Body, m.Attributes!.ApproximateReceiveCount])).toEqual([['retry', '2']]);
@@ -367,7 +354,7 @@ describe.each(protocols)('visibility over %s (manual clock)', (protocol, makeCli
     test('an unanswered long poll ends empty when its wait time passes on the clock', async () => {
       const QueueUrl = await newQueue();
       const polling = receive(QueueUrl, { WaitTimeSeconds: 5 });
-      await waitingReceives(server, QueueUrl);
+      await waitingReceives(emu.server, QueueUrl);
       clock.advance(5 * S);
       expect(await polling).toEqual([]);
       // A message sent after the poll ended is still there for the next receive.
@@ -384,7 +371,7 @@ describe.each(protocols)('visibility over %s (manual clock)', (protocol, makeCli
       await send(QueueUrl, 'delayed', 60);
       await receiveOne(QueueUrl, { MaxNumberOfMessages: 1 });
       expect(await counts(QueueUrl)).toEqual([1, 1, 1]);
-      const res = await raw(protocol, server.url, 'PurgeQueue', { QueueUrl });
+      const res = await raw(protocol, emu.url, 'PurgeQueue', { QueueUrl });
       expect(res.status).toBe(200);
       expect(await counts(QueueUrl)).toEqual([0, 0, 0]);
       clock.advance(60 * S);
@@ -396,22 +383,14 @@ describe.each(protocols)('visibility over %s (manual clock)', (protocol, makeCli
     test('without strict mode a second purge within 60 s succeeds', async () => {
       const QueueUrl = await newQueue();
       await sqs.send(new PurgeQueueCommand({ QueueUrl }));
+      await send(QueueUrl, 'between purges');
       await sqs.send(new PurgeQueueCommand({ QueueUrl }));
+      expect(await counts(QueueUrl)).toEqual([0, 0, 0]);
     });
   });
 });
 
-describe.each(protocols)('strict PurgeQueue over %s', (protocol, makeClient) => {
-  let server: RunningEmulator;
-  let clock: ManualClock;
-  let t: Target;
-  beforeAll(async () => {
-    clock = new ManualClock();
-    server = await emulator({ strict: true, clock });
-    t = { protocol, sqs: makeClient(server.url), url: server.url };
-  });
-  afterAll(() => server.stop());
-
+overBothProtocols('strict PurgeQueue over %s', { strict: true, clock: 'manual' }, ({ target: t, clock }) => {
   test('a second PurgeQueue within 60 s is PurgeQueueInProgress, HTTP 403 (F9, F157)', async () => {
     const name = uniqueName('purge');
     const { QueueUrl } = await t.sqs.send(new CreateQueueCommand({ QueueName: name }));
@@ -431,15 +410,7 @@ describe.each(protocols)('strict PurgeQueue over %s', (protocol, makeClient) => 
   });
 });
 
-describe.each(protocols)('long polling over %s (real clock)', (_protocol, makeClient) => {
-  let server: RunningEmulator;
-  let sqs: SQSClient;
-  beforeAll(async () => {
-    server = await emulator();
-    sqs = makeClient(server.url);
-  });
-  afterAll(() => server.stop());
-
+overBothProtocols('long polling over %s (real clock)', {}, ({ sqs }) => {
   test('WaitTimeSeconds=5 returns within about a second when a message arrives 200 ms later (F102, F103)', async () => {
     const { QueueUrl } = await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('lp') }));
     const started = Date.now();

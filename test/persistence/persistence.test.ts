@@ -85,7 +85,9 @@ test('a torn last journal record is dropped; a corrupt record or snapshot stops 
   const journal = join(dataDir, 'journal-9.jsonl');
   writeFileSync(journal, '[{"t":"qd","k":"us-east-1/000000000000/nothing"}]\n[{"t":"q","r":{"region":"us-');
   const again = await startEmulator({ ...quiet, dataDir });
-  expect((await jsonClient(again.url).send(new GetQueueAttributesCommand({ QueueUrl: `${again.url}/000000000000/keep`, AttributeNames: ['QueueArn'] }))).Attributes).toBeDefined();
+  expect((await jsonClient(again.url).send(new GetQueueAttributesCommand({ QueueUrl: `${again.url}/000000000000/keep`, AttributeNames: ['QueueArn'] }))).Attributes).toEqual({
+    QueueArn: 'arn:aws:sqs:us-east-1:000000000000:keep',
+  });
   await again.stop();
 
   writeFileSync(join(dataDir, 'journal-20.jsonl'), 'not json\n[]\n');

@@ -12,15 +12,20 @@ export function emulator(options: EmulatorOptions = {}): Promise<RunningEmulator
   return startEmulator({ port: 0, logLevel: 'silent', ...options });
 }
 
+/** An endpoint URL, or a function read at each request (for a client made before its emulator starts). */
+export type EndpointUrl = string | (() => string);
+
+const endpoint = (url: EndpointUrl) => (typeof url === 'string' ? url : async () => ({ url: new URL(url()) }));
+
 /** The latest SDK, speaking AWS JSON 1.0. */
-export function jsonClient(url: string, region = 'us-east-1', keys = credentials): SQSClient {
-  return new SQSClient({ endpoint: url, region, credentials: keys, maxAttempts: 1 });
+export function jsonClient(url: EndpointUrl, region = 'us-east-1', keys = credentials): SQSClient {
+  return new SQSClient({ endpoint: endpoint(url), region, credentials: keys, maxAttempts: 1 });
 }
 
 /** The same SDK switched to the AWS query protocol (form requests, XML answers). */
-export function queryClient(url: string, region = 'us-east-1', keys = credentials): SQSClient {
+export function queryClient(url: EndpointUrl, region = 'us-east-1', keys = credentials): SQSClient {
   return new SQSClient({
-    endpoint: url,
+    endpoint: endpoint(url),
     region,
     credentials: keys,
     maxAttempts: 1,

@@ -6,11 +6,11 @@ import {
   ReceiveMessageCommand,
   SendMessageCommand,
   StartMessageMoveTaskCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { parseCommandLine } from '../../src/config.js';
 import type { RunningEmulator } from '../../src/index.js';
 import { emulator, protocols, queueArn, uniqueName } from '../support/clients.js';
+import { overBothProtocols } from '../support/overProtocols.js';
 
 /**
  * Virtual time through the public option `clock: 'manual'`: the handle's clock and the
@@ -33,48 +33,40 @@ async function waiting(server: RunningEmulator, url: string, count = 1): Promise
   throw new Error(`no waiting receive on ${name}`);
 }
 
-describe.each(protocols)('manual clock over %s', (_name, makeClient) => {
-  let server: RunningEmulator;
-  let sqs: SQSClient;
-  beforeAll(async () => {
-    server = await emulator({ clock: 'manual', clockStart: START, strict: true });
-    sqs = makeClient(server.url);
-  });
-  afterAll(() => server.stop());
-
+overBothProtocols('manual clock over %s', { clock: 'manual', clockStart: START, strict: true }, ({ sqs, emu }) => {
   const queue = async (Attributes?: Record<string, string>, fifo = false): Promise<string> =>
     (await sqs.send(new CreateQueueCommand({ QueueName: uniqueName('clk') + (fifo ? '.fifo' : ''), Attributes }))).QueueUrl!;
   const receive = async (QueueUrl: string, extra: Record<string, unknown> = {}) =>
     (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10, AttributeNames: ['All'], ...extra }))).Messages ?? [];
 
   test('the handle exposes a manual clock that does not move by itself', async () => {
-    expect(server.clock.mode).toBe('manual');
-    const before = server.clock.now();
+    expect(emu.server.clock.mode).toBe('manual');
+    const before = emu.server.clock.now();
     await new Promise((r) => setTimeout(r, 20));
-    expect(server.clock.now()).toBe(before);
-    server.clock.advance(5);
-    expect(server.clock.now()).toBe(before + 5);
-    expect(() => server.clock.set(before)).toThrow(/backwards/);
+    expect(emu.server.clock.now()).toBe(before);
+    emu.server.clock.advance(5);
+    expect(emu.server.clock.now()).toBe(before + 5);
+    expect(() => emu.server.clock.set(before)).toThrow(/backwards/);
   });
 
   test('timestamps the API returns come from the clock', async () => {
     const url = await queue();
     const { Attributes } = await sqs.send(new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['CreatedTimestamp'] }));
-    expect(Number(Attributes!.CreatedTimestamp)).toBe(Math.floor(server.clock.now() / 1000));
+    expect(Number(Attributes!.CreatedTimestamp)).toBe(Math.floor(emu.server.clock.now() / 1000));
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'x' }));
-    server.clock.advance(7 * S);
+    emu.server.clock.advance(7 * S);
     const [m] = await receive(url);
-    expect(Number(m!.Attributes!.SentTimestamp)).toBe(server.clock.now() - 7 * S);
-    expect(Number(m!.Attributes!.ApproximateFirstReceiveTimestamp)).toBe(server.clock.now());
+    expect(Number(m!.Attributes!.SentTimestamp)).toBe(emu.server.clock.now() - 7 * S);
+    expect(Number(m!.Attributes!.ApproximateFirstReceiveTimestamp)).toBe(emu.server.clock.now());
   });
 
   test('a 12-hour visibility timeout passes in one advance', async () => {
     const url = await queue();
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'slow job' }));
     expect(await receive(url, { VisibilityTimeout: 43_200 })).toHaveLength(1);
-    server.clock.advance(12 * H - 1);
+    emu.server.clock.advance(12 * H - 1);
     expect(await receive(url)).toEqual([]);
-    server.clock.advance(1);
+    emu.server.clock.advance(1);
     const [again] = await receive(url);
     expect(again!.Body).toBe('slow job');
     expect(again!.Attributes!.ApproximateReceiveCount).toBe('2');
@@ -85,13 +77,13 @@ describe.each(protocols)('manual clock over %s', (_name, makeClient) => {
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'queue delay' }));
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'own delay', DelaySeconds: 900 }));
     const hold = { VisibilityTimeout: 43_200 };
-    server.clock.advance(60 * S - 1);
+    emu.server.clock.advance(60 * S - 1);
     expect(await receive(url, hold)).toEqual([]);
-    server.clock.advance(1);
+    emu.server.clock.advance(1);
     expect((await receive(url, hold)).map((m) => m.Body)).toEqual(['queue delay']);
-    server.clock.advance(840 * S - 1);
+    emu.server.clock.advance(840 * S - 1);
     expect(await receive(url, hold)).toEqual([]);
-    server.clock.advance(1);
+    emu.server.clock.advance(1);
     expect((await receive(url, hold)).map((m) => m.Body)).toEqual(['own delay']);
   });
 
@@ -99,7 +91,7 @@ describe.each(protocols)('manual clock over %s', (_name, makeClient) => {
     const url = await queue({ MessageRetentionPeriod: '345600' });
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'old' }));
     await receive(url, { VisibilityTimeout: 43_200 });
-    server.clock.advance(4 * 24 * H - 1);
+    emu.server.clock.advance(4 * 24 * H - 1);
     const count = async () => {
       const { Attributes: a } = await sqs.send(
         new GetQueueAttributesCommand({ QueueUrl: url, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible'] }),
@@ -108,7 +100,7 @@ describe.each(protocols)('manual clock over %s', (_name, makeClient) => {
     };
     await receive(url, { VisibilityTimeout: 43_200 }); // visible again after 12 h: in flight once more
     expect(await count()).toBe(1);
-    server.clock.advance(1);
+    emu.server.clock.advance(1);
     expect(await count()).toBe(0);
   });
 
@@ -117,8 +109,8 @@ describe.each(protocols)('manual clock over %s', (_name, makeClient) => {
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'later', DelaySeconds: 10 }));
     const started = Date.now();
     const poll = receive(url, { WaitTimeSeconds: 20 });
-    await waiting(server, url);
-    server.clock.advance(10 * S);
+    await waiting(emu.server, url);
+    emu.server.clock.advance(10 * S);
     expect((await poll).map((m) => m.Body)).toEqual(['later']);
     expect(Date.now() - started).toBeLessThan(5_000);
   });
@@ -126,13 +118,13 @@ describe.each(protocols)('manual clock over %s', (_name, makeClient) => {
   test('a waiting long poll answers empty when the advanced clock passes its deadline', async () => {
     const url = await queue();
     const poll = receive(url, { WaitTimeSeconds: 20 });
-    await server.waitForLongPoll({ queue: url });
-    server.clock.advance(19 * S);
+    await emu.server.waitForLongPoll({ queue: url });
+    emu.server.clock.advance(19 * S);
     let settled = false;
     void poll.then(() => (settled = true));
     await new Promise((r) => setTimeout(r, 30));
     expect(settled).toBe(false);
-    server.clock.advance(1 * S);
+    emu.server.clock.advance(1 * S);
     expect(await poll).toEqual([]);
   });
 
@@ -140,9 +132,9 @@ describe.each(protocols)('manual clock over %s', (_name, makeClient) => {
     const url = await queue({ FifoQueue: 'true' }, true);
     const send = () => sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'b', MessageGroupId: 'g', MessageDeduplicationId: 'd' }));
     const first = await send();
-    server.clock.advance(5 * 60 * S - 1);
+    emu.server.clock.advance(5 * 60 * S - 1);
     expect((await send()).MessageId).toBe(first.MessageId);
-    server.clock.advance(1);
+    emu.server.clock.advance(1);
     expect((await send()).MessageId).not.toBe(first.MessageId);
   });
 
@@ -151,10 +143,10 @@ describe.each(protocols)('manual clock over %s', (_name, makeClient) => {
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'once', MessageGroupId: 'g' }));
     const attempt = { ReceiveRequestAttemptId: 'attempt-1', VisibilityTimeout: 3_600 };
     const [first] = await receive(url, attempt);
-    server.clock.advance(5 * 60 * S - 1);
+    emu.server.clock.advance(5 * 60 * S - 1);
     const [retry] = await receive(url, attempt);
     expect(retry!.ReceiptHandle).toBe(first!.ReceiptHandle);
-    server.clock.advance(1);
+    emu.server.clock.advance(1);
     // Past the window the retry is an ordinary receive: the group is locked, nothing comes.
     expect(await receive(url, attempt)).toEqual([]);
   });
@@ -162,9 +154,9 @@ describe.each(protocols)('manual clock over %s', (_name, makeClient) => {
   test("strict mode's one-purge-per-60-seconds rule follows the clock", async () => {
     const url = await queue();
     await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
-    server.clock.advance(60 * S - 1);
+    emu.server.clock.advance(60 * S - 1);
     await expect(sqs.send(new PurgeQueueCommand({ QueueUrl: url }))).rejects.toMatchObject({ name: 'PurgeQueueInProgress' });
-    server.clock.advance(1);
+    emu.server.clock.advance(1);
     await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
   });
 
@@ -180,9 +172,9 @@ describe.each(protocols)('manual clock over %s', (_name, makeClient) => {
       return [Results![0]!.ApproximateNumberOfMessagesMoved, Results![0]!.Status];
     };
     expect(await moved()).toEqual([1, 'RUNNING']);
-    server.clock.advance(1 * S);
+    emu.server.clock.advance(1 * S);
     expect(await moved()).toEqual([2, 'RUNNING']);
-    server.clock.advance(1 * S);
+    emu.server.clock.advance(1 * S);
     expect(await moved()).toEqual([3, 'COMPLETED']);
     expect((await receive(source)).map((m) => m.Body).sort()).toEqual(['a', 'b', 'c']);
   });

@@ -14,6 +14,7 @@ import { parseQueueUrl, type QueueUrlStrategy } from '../../src/api/queueUrl.js'
 import { parseCommandLine } from '../../src/config.js';
 import { startEmulator, type RunningEmulator } from '../../src/index.js';
 import { emulator, jsonClient, protocols, queryClient, rawJson, rawQuery } from '../support/clients.js';
+import { overBothProtocols } from '../support/overProtocols.js';
 
 /** LocalStack drop-in mode: URL shapes in and out, /_aws/sqs/messages, /_localstack/health, settings. */
 
@@ -35,16 +36,10 @@ describe('LocalStack queue URL shapes are accepted as input', () => {
     expect(parseQueueUrl(url)).toEqual({ accountId: ACCOUNT, name: 'q', region });
   });
 
-  describe.each(protocols)('over %s', (_name, makeClient) => {
-    let server: RunningEmulator;
-    beforeAll(async () => {
-      server = await emulator();
-    });
-    afterAll(() => server.stop());
-
+  overBothProtocols('over %s', {}, ({ makeClient, emu }) => {
     test('every shape reaches the queue of the region it names', async () => {
-      const eu = makeClient(server.url, 'eu-west-1');
-      const us = makeClient(server.url, 'us-east-1');
+      const eu = makeClient(emu.url, 'eu-west-1');
+      const us = makeClient(emu.url, 'us-east-1');
       await eu.send(new CreateQueueCommand({ QueueName: 'ls-shapes' }));
       await us.send(new CreateQueueCommand({ QueueName: 'ls-shapes-us' }));
       const shapes = [

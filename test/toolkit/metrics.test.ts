@@ -5,10 +5,9 @@ import {
   PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { RunningEmulator } from '../../src/index.js';
-import { emulator, protocols, queueArn } from '../support/clients.js';
+import { emulator, queueArn } from '../support/clients.js';
+import { overBothProtocols } from '../support/overProtocols.js';
 
 /** GET /metrics, read back with a small parser of the Prometheus text format. */
 
@@ -50,17 +49,9 @@ function parse(text: string): { types: Map<string, string>; samples: Sample[] } 
 
 const P = 'sqs_emulator_';
 
-describe.each(protocols)('/metrics with %s traffic', (protocol, makeClient) => {
-  let server: RunningEmulator;
-  let sqs: SQSClient;
-  beforeAll(async () => {
-    server = await emulator({ clock: 'manual' });
-    sqs = makeClient(server.url);
-  });
-  afterAll(() => server.stop());
-
+overBothProtocols('/metrics with %s traffic', { clock: 'manual' }, ({ sqs, protocol, emu }) => {
   const scrape = async () => {
-    const res = await fetch(`${server.url}/metrics`);
+    const res = await fetch(`${emu.url}/metrics`);
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toBe('text/plain; version=0.0.4; charset=utf-8');
     return parse(await res.text());
@@ -84,7 +75,7 @@ describe.each(protocols)('/metrics with %s traffic', (protocol, makeClient) => {
     ).QueueUrl!;
     for (const body of ['a', 'b', 'c']) await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: body }));
     await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'later', DelaySeconds: 900 }));
-    server.clock.advance(10_000);
+    emu.server.clock.advance(10_000);
     const [m1, m2] = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 2, VisibilityTimeout: 60 }))).Messages!;
     await sqs.send(new DeleteMessageCommand({ QueueUrl, ReceiptHandle: m1!.ReceiptHandle }));
 
@@ -110,10 +101,10 @@ describe.each(protocols)('/metrics with %s traffic', (protocol, makeClient) => {
 
     // m2's visibility runs out: the next receive moves it to the DLQ (maxReceiveCount 1) and
     // hands out the never-received one; the retention period then expires what is left.
-    server.clock.advance(60_000);
+    emu.server.clock.advance(60_000);
     const next = (await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }))).Messages!;
     expect(next.map((m) => m.Body)).toEqual(['c']);
-    server.clock.advance(3_600_000);
+    emu.server.clock.advance(3_600_000);
     ({ samples } = await scrape());
     expect(value(samples, 'messages_received_total', q)).toBe(3);
     expect(value(samples, 'messages_moved_to_dead_letter_queue_total', q)).toBe(1);
@@ -130,7 +121,7 @@ describe.each(protocols)('/metrics with %s traffic', (protocol, makeClient) => {
   });
 
   test('errors and injected faults are counted', async () => {
-    server.faults.add({ action: 'ListQueues', error: 'RequestThrottled', times: 2 });
+    emu.server.faults.add({ action: 'ListQueues', error: 'RequestThrottled', times: 2 });
     for (let i = 0; i < 3; i++) await sqs.send(new ListQueuesCommand({})).catch(() => undefined);
     const { samples } = await scrape();
     expect(value(samples, 'requests_total', { action: 'ListQueues', protocol, status: '403' })).toBe(2);

@@ -5,23 +5,15 @@ import {
   PurgeQueueCommand,
   ReceiveMessageCommand,
   SendMessageCommand,
-  type SQSClient,
 } from '@aws-sdk/client-sqs';
-import type { RunningEmulator, SqsEvent } from '../../src/index.js';
+import type { SqsEvent } from '../../src/index.js';
 import { WaitForTimeout } from '../../src/index.js';
 import { emulator, protocols, queueArn, uniqueName } from '../support/clients.js';
+import { overBothProtocols } from '../support/overProtocols.js';
 
 /** Spies: the event stream and waitFor, driven by real clients over both protocols. */
 
-describe.each(protocols)('spies over %s', (_name, makeClient) => {
-  let server: RunningEmulator;
-  let sqs: SQSClient;
-  beforeAll(async () => {
-    server = await emulator({ clock: 'manual' });
-    sqs = makeClient(server.url);
-  });
-  afterAll(() => server.stop());
-
+overBothProtocols('spies over %s', { clock: 'manual' }, ({ sqs, emu }) => {
   const queue = async (Attributes?: Record<string, string>, fifo = false) => {
     const name = uniqueName('spy') + (fifo ? '.fifo' : '');
     const url = (await sqs.send(new CreateQueueCommand({ QueueName: name, Attributes }))).QueueUrl!;
@@ -40,19 +32,19 @@ describe.each(protocols)('spies over %s', (_name, makeClient) => {
         },
       }),
     );
-    const message = await server.waitFor({ queue: name, event: 'sent' });
+    const message = await emu.server.waitFor({ queue: name, event: 'sent' });
     expect(message.messageId).toBe(sent.MessageId);
     expect(message.body).toBe('{"order":42}');
     expect(message.md5OfBody).toBe(sent.MD5OfMessageBody);
     expect(message.messageAttributes.kind).toEqual({ DataType: 'String', StringValue: 'order' });
     expect(Buffer.from(message.messageAttributes.blob!.BinaryValue!)).toEqual(Buffer.from([0, 1, 255]));
-    expect(message.sentTimestamp).toBe(server.clock.now());
+    expect(message.sentTimestamp).toBe(emu.server.clock.now());
     expect(message.event).toMatchObject({ type: 'sent', queue: { name, region: 'us-east-1', accountId: '000000000000' } });
   });
 
   test('waitFor resolves as soon as a matching message is sent later; others are skipped', async () => {
     const { url } = await queue();
-    const waiting = server.waitFor({ queue: url, match: (m) => m.body.includes('"paid"') });
+    const waiting = emu.server.waitFor({ queue: url, match: (m) => m.body.includes('"paid"') });
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{"status":"new"}' }));
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: '{"status":"paid"}' }));
     expect((await waiting).body).toBe('{"status":"paid"}');
@@ -63,14 +55,14 @@ describe.each(protocols)('spies over %s', (_name, makeClient) => {
     const arn = await queueArn(sqs, url);
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'life' }));
     const [m] = (await sqs.send(new ReceiveMessageCommand({ QueueUrl: url }))).Messages!;
-    const received = await server.waitFor({ queue: arn, event: 'received' });
+    const received = await emu.server.waitFor({ queue: arn, event: 'received' });
     expect(received.receiptHandle).toBe(m!.ReceiptHandle);
     expect(received.receiveCount).toBe(1);
     await sqs.send(new ChangeMessageVisibilityCommand({ QueueUrl: url, ReceiptHandle: m!.ReceiptHandle, VisibilityTimeout: 300 }));
-    const changed = await server.waitFor({ queue: name, event: 'visibilityChanged' });
+    const changed = await emu.server.waitFor({ queue: name, event: 'visibilityChanged' });
     expect(changed.event.visibilityTimeout).toBe(300);
     await sqs.send(new DeleteMessageCommand({ QueueUrl: url, ReceiptHandle: m!.ReceiptHandle }));
-    const deleted = await server.waitFor({ queue: name, event: ['deleted', 'expired'] });
+    const deleted = await emu.server.waitFor({ queue: name, event: ['deleted', 'expired'] });
     expect(deleted.event.type).toBe('deleted');
     expect(deleted.messageId).toBe(m!.MessageId);
   });
@@ -85,7 +77,7 @@ describe.each(protocols)('spies over %s', (_name, makeClient) => {
     await sqs.send(new SendMessageCommand({ QueueUrl: src.url, MessageBody: 'poison', MessageGroupId: 'g1', MessageDeduplicationId: 'd1' }));
     await sqs.send(new ReceiveMessageCommand({ QueueUrl: src.url }));
     await sqs.send(new ReceiveMessageCommand({ QueueUrl: src.url }));
-    const moved = await server.waitFor({ queue: src.name, event: 'movedToDeadLetterQueue' });
+    const moved = await emu.server.waitFor({ queue: src.name, event: 'movedToDeadLetterQueue' });
     expect(moved.body).toBe('poison');
     expect(moved.groupId).toBe('g1');
     expect(moved.deduplicationId).toBe('d1');
@@ -96,11 +88,11 @@ describe.each(protocols)('spies over %s', (_name, makeClient) => {
   test('expired follows the manual clock; purged is an event with a count', async () => {
     const { name, url } = await queue({ MessageRetentionPeriod: '60' });
     const seen: SqsEvent[] = [];
-    const stop = server.events.subscribe((e) => {
+    const stop = emu.server.events.subscribe((e) => {
       if (e.queue.name === name) seen.push(e);
     });
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'short-lived' }));
-    server.clock.advance(60_000);
+    emu.server.clock.advance(60_000);
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'a' }));
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'b' }));
     await sqs.send(new PurgeQueueCommand({ QueueUrl: url }));
@@ -119,12 +111,12 @@ describe.each(protocols)('spies over %s', (_name, makeClient) => {
   test('a timeout rejects with what was seen instead', async () => {
     const { name, url } = await queue();
     await sqs.send(new SendMessageCommand({ QueueUrl: url, MessageBody: 'not this one' }));
-    const error = await server.waitFor({ queue: name, match: (m) => m.body === 'that one', timeoutMs: 50 }).catch((e: unknown) => e);
+    const error = await emu.server.waitFor({ queue: name, match: (m) => m.body === 'that one', timeoutMs: 50 }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(WaitForTimeout);
     const text = (error as Error).message;
     expect(text).toContain(`no sent event on queue "${name}" matching the predicate within 50 ms`);
     expect(text).toContain(`sent on ${name}: "not this one"`);
-    const nothing = await server.waitFor({ queue: 'no-such-queue', timeoutMs: 20, history: false }).catch((e: unknown) => e);
+    const nothing = await emu.server.waitFor({ queue: 'no-such-queue', timeoutMs: 20, history: false }).catch((e: unknown) => e);
     expect((nothing as Error).message).toContain('No events were seen at all.');
   });
 });
