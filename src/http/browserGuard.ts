@@ -9,7 +9,8 @@ import { isIP } from 'node:net';
  * forge those labels; SDKs and the CLI send neither, so they are never affected.
  *
  * Rules, in order:
- * 1. Host allow-list (DNS rebinding): loopback names and addresses always; any Host when
+ * 1. Host allow-list (DNS rebinding): loopback names and addresses always (and LocalStack's
+ *    localhost.localstack.cloud); any Host when
  *    listening on all interfaces, unless `--allowed-hosts` narrows it; the listen address
  *    itself when it is a specific one; plus `--allowed-hosts`.
  * 2. An `Origin` other than the emulator's own is refused unless `--cors-origins` lists it;
@@ -83,11 +84,19 @@ export function hostName(host: string): string | undefined {
   return name.toLowerCase();
 }
 
-/** localhost, *.localhost (RFC 6761: always loopback), 127.0.0.0/8 and ::1. */
+const LOCALSTACK_LOOPBACK = 'localhost.localstack.cloud';
+
+/**
+ * localhost, *.localhost (RFC 6761: always loopback), 127.0.0.0/8 and ::1; and LocalStack's
+ * public name for 127.0.0.1 with its subdomains, which its queue URLs use (`standard`,
+ * `domain` strategies): only LocalStack controls that DNS zone, not a hostile page.
+ */
 export function isLoopback(name: string): boolean {
   if (name === 'localhost' || name.endsWith('.localhost') || name === '::1') return true;
+  if (name === LOCALSTACK_LOOPBACK || name.endsWith(`.${LOCALSTACK_LOOPBACK}`)) return true;
   return isIP(name) === 4 && name.startsWith('127.');
 }
+
 
 const ALL_INTERFACES: ReadonlySet<string> = new Set(['0.0.0.0', '::', '']);
 

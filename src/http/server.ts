@@ -134,7 +134,10 @@ export function createFrontDoor(settings: FrontDoorSettings, app: RequestListene
     },
   };
 
-  /** 403: AWS-shaped (AccessDenied) in the caller's protocol on SQS paths, small JSON elsewhere. */
+  /**
+   * 403: AWS-shaped (AccessDenied) in the caller's protocol on SQS paths, small JSON elsewhere.
+   * The body is never read and the connection is closed: nothing of a refused caller is kept.
+   */
   const refuse = (req: IncomingMessage, res: ServerResponse, url: string, reserved: boolean, refusal: Refusal): void => {
     settings.log.warn(`${refusal.message} (${req.method ?? 'GET'} ${url.length > 200 ? url.slice(0, 200) + '…' : url})`);
     if (reserved) {
@@ -143,7 +146,7 @@ export function createFrontDoor(settings: FrontDoorSettings, app: RequestListene
         'content-type': 'application/json; charset=utf-8',
         'content-length': String(Buffer.byteLength(body)),
         'x-content-type-options': 'nosniff',
-        ...(door.closing ? { connection: 'close' } : {}),
+        connection: 'close',
       });
       res.end(body);
       return;
@@ -156,7 +159,9 @@ export function createFrontDoor(settings: FrontDoorSettings, app: RequestListene
       headers: req.headers,
       body: Buffer.alloc(0),
     };
-    send(res, errorResponse(wire, errors.browserRefused(refusal.message), settings.engine.random.uuid()));
+    const response = errorResponse(wire, errors.browserRefused(refusal.message), settings.engine.random.uuid());
+    response.headers.connection = 'close';
+    send(res, response);
   };
 
   const send = (res: ServerResponse, response: WireResponse): void => {

@@ -93,6 +93,7 @@ describe('cross-site browser requests are refused on SQS paths, AWS-shaped', () 
     });
     expect(res.status).toBe(403);
     expect(res.headers['x-amzn-query-error']).toBe('AccessDenied;Sender');
+    expect(res.headers.connection).toBe('close'); // the body of a refused request is never read
     expect(res.headers['x-amzn-requestid']).toMatch(/^[0-9a-f-]{36}$/);
     expect(res.headers['access-control-allow-origin']).toBeUndefined();
     expect(JSON.parse(res.text)).toEqual({
@@ -119,6 +120,7 @@ describe('cross-site browser requests are refused on every other path', () => {
     const res = await send(server.url, { method, path, headers: { ...EVIL, 'content-type': 'text/plain' }, body: method === 'GET' ? undefined : '{}' });
     expect(res.status).toBe(403);
     expect(res.headers['content-type']).toBe('application/json; charset=utf-8');
+    expect(res.headers.connection).toBe('close');
     expect(JSON.parse(res.text)).toEqual({ error: 'Forbidden', message: expect.stringContaining('(Origin http://evil.example)') });
     expect(queueNames()).toContain('kept');
   });

@@ -63,13 +63,15 @@ describe('Host allow-list (DNS rebinding)', () => {
     '127.1.2.3:80',
     '[::1]:9324',
     '[::1]',
+    'localhost.localstack.cloud:4566',
+    'sqs.eu-west-1.localhost.localstack.cloud:4566',
   ])('loopback %s passes whatever the listen address', (host) => {
     for (const listenHost of ['127.0.0.1', '::1', '192.168.1.20', '0.0.0.0', '::']) {
       expect([listenHost, passes({ listenHost, allowedHosts: ['sqs'] }, { host })]).toEqual([listenHost, true]);
     }
   });
 
-  test.each(['evil.example:9324', 'evil.example', 'sqs:9324', '192.168.1.20:9324', '10.0.0.1', '[fe80::1]:9324', 'localhost.evil.example:9324', '127.0.0.1.evil.example', 'localhost:port', '[::1', '[::1]x', 'a b:1', ''])(
+  test.each(['evil.example:9324', 'evil.example', 'sqs:9324', '192.168.1.20:9324', '10.0.0.1', '[fe80::1]:9324', 'localhost.evil.example:9324', '127.0.0.1.evil.example', 'localhost.localstack.cloud.evil.example', 'evillocalhost.localstack.cloud', 'localhost:port', '[::1', '[::1]x', 'a b:1', ''])(
     'listening on loopback, %j is refused',
     (host) => {
       const { verdict } = check(LOOPBACK, { host });
