@@ -6,6 +6,7 @@ import { Engine } from './engine/engine.js';
 import type { Random } from './engine/random.js';
 import { createApp } from './http/app.js';
 import { createFrontDoor } from './http/server.js';
+import { parseAllowedHosts, parseCorsOrigins } from './http/browserGuard.js';
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './log.js';
 import type { RequestHooks } from './http/dispatch.js';
 import { VERSION } from './version.js';
@@ -137,6 +138,13 @@ export interface RunningEmulator {
 /** Starts the emulator in this process; resolves once the port is open. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? defaults.host;
+  // Checked before anything is opened, and written as browsers send them
+  // (`HTTP://Localhost:3000/` → `http://localhost:3000`), as the CLI's are.
+  const browser = {
+    listenHost: host,
+    allowedHosts: options.allowedHosts && parseAllowedHosts(options.allowedHosts.join(','), 'allowedHosts'),
+    corsOrigins: options.corsOrigins && parseCorsOrigins(options.corsOrigins.join(','), 'corsOrigins'),
+  };
   const log =
     options.logger ?? createLogger(options.logLevel ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'), undefined, options.logFormat ?? 'text');
   const clock = makeClock(options.clock, options.clockStart);
@@ -194,7 +202,6 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // The per-request log line is a hook, installed only when `info` lines are written: with a
   // quieter level the SQS path runs without it.
   if (log.enabled?.('info') !== false) hooks.push(requestLogHook(log));
-  const browser = { listenHost: host, allowedHosts: options.allowedHosts, corsOrigins: options.corsOrigins };
   const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log, hooks, queueUrlStrategy: options.queueUrlStrategy, auth, browser }, app);
   // Slow clients: Node checks these timeouts every connectionsCheckingInterval (30 s by default).
   const headersTimeout = options.headersTimeoutMs ?? 60_000;

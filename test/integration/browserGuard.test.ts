@@ -239,6 +239,18 @@ describe('--cors-origins', () => {
     expect([dev.status, dev.headers['access-control-allow-origin']]).toEqual([200, 'http://localhost:3000']);
   });
 
+  test('programmatic options are checked and normalised like the CLI\'s', async () => {
+    await expect(emulator({ corsOrigins: ['localhost:3000'] })).rejects.toThrow('corsOrigins: "localhost:3000" is not an origin like http://localhost:3000');
+    await expect(emulator({ allowedHosts: ['sqs:9324'] })).rejects.toThrow('allowedHosts: "sqs:9324" is not a host name or address');
+    const written = await emulator({ corsOrigins: ['HTTP://Localhost:3000/'] });
+    try {
+      const res = await send(written.url, { path: '/?Action=ListQueues', headers: { origin: 'http://localhost:3000' } });
+      expect([res.status, res.headers['access-control-allow-origin']]).toEqual([200, 'http://localhost:3000']);
+    } finally {
+      await written.stop();
+    }
+  });
+
   test('other origins, and their preflights, are still refused', async () => {
     const preflight = await send(app.url, { method: 'OPTIONS', headers: { origin: 'http://localhost:3001', 'access-control-request-method': 'POST' } });
     expect(preflight.status).toBe(403);
