@@ -5,6 +5,7 @@ import { QUEUE_URL_STRATEGIES, type QueueUrlStrategy } from './api/queueUrl.js';
 import { validateQueueAttributes } from './api/queueAttributes.js';
 import { LOG_FORMATS, LOG_LEVELS, type LogFormat, type LogLevel } from './log.js';
 import { FaultRuleError, parseFaultRule, type FaultRuleInput } from './faults/rules.js';
+import { GuardOptionError, parseAllowedHosts, parseCorsOrigins } from './http/browserGuard.js';
 import { checkCredential, CredentialError, parseCredentialList, type AuthMode, type Credential } from './auth/index.js';
 
 /** Command-line options, each also settable by an environment variable. */
@@ -42,6 +43,10 @@ export interface CliOptions {
   credentials?: Credential[];
   /** Long polls allowed to wait at once; past it ReceiveMessage answers OverLimit. */
   maxLongPolls?: number;
+  /** Host names besides loopback that requests may address (src/http/browserGuard.ts). */
+  allowedHosts?: string[];
+  /** Browser origins allowed to call the emulator (CORS). */
+  corsOrigins?: string[];
 }
 
 /** A queue in the config file. `deadLetterQueue` links to another queue of the file by name. */
@@ -132,6 +137,18 @@ export const OPTIONS: readonly OptionSpec[] = [
     key: 'maxLongPolls',
     description: 'long polls waiting at once; past it ReceiveMessage with a wait answers OverLimit (default 10000)',
   },
+  {
+    flag: '--allowed-hosts',
+    env: 'SQS_EMULATOR_ALLOWED_HOSTS',
+    key: 'allowedHosts',
+    description: 'Host names besides loopback that requests may address, comma-separated, .example.com for subdomains, * for any (default: any when listening on 0.0.0.0 or ::, else the listen address)',
+  },
+  {
+    flag: '--cors-origins',
+    env: 'SQS_EMULATOR_CORS_ORIGINS',
+    key: 'corsOrigins',
+    description: 'origins of browser apps allowed to call the emulator, e.g. http://localhost:3000, comma-separated, * for any (default none)',
+  },
   { flag: '--config', env: 'SQS_EMULATOR_CONFIG', key: 'config', description: 'JSON config file: these options and queues to create at start-up (default none)' },
 ];
 
@@ -206,6 +223,15 @@ function setValue(options: CliOptions, spec: OptionSpec, raw: string, source: st
     case 'maxLongPolls':
       if (!/^\d{1,7}$/.test(raw) || Number(raw) < 1) throw new ConfigError(`${source}: max long polls must be a number >= 1, got "${raw}"`);
       options.maxLongPolls = Number(raw);
+      break;
+    case 'allowedHosts':
+    case 'corsOrigins':
+      try {
+        options[spec.key] = spec.key === 'allowedHosts' ? parseAllowedHosts(raw, source) : parseCorsOrigins(raw, source);
+      } catch (e) {
+        if (e instanceof GuardOptionError) throw new ConfigError(e.message);
+        throw e;
+      }
       break;
     case 'config':
       options.config = raw;
@@ -335,6 +361,8 @@ const FILE_KEYS: Readonly<Record<string, OptionSpec['key']>> = {
   auth: 'auth',
   maxLongPolls: 'maxLongPolls',
   credentials: 'credentials',
+  allowedHosts: 'allowedHosts',
+  corsOrigins: 'corsOrigins',
 };
 
 const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
@@ -364,6 +392,12 @@ export function loadConfigFile(path: string, options: CliOptions): void {
         if (e instanceof CredentialError) throw new ConfigError(e.message);
         throw e;
       }
+      continue;
+    }
+    // Lists may also be written as JSON arrays of strings.
+    if ((key === 'allowedHosts' || key === 'corsOrigins') && Array.isArray(value)) {
+      if (!value.every((v) => typeof v === 'string' && !v.includes(','))) throw new ConfigError(`config file ${path}: ${key} must be a list of strings`);
+      setValue(options, OPTIONS.find((o) => o.key === key)!, value.join(','), `config file ${path}: ${key}`);
       continue;
     }
     if (key === 'faults') {

@@ -6,6 +6,7 @@ import { Engine } from './engine/engine.js';
 import type { Random } from './engine/random.js';
 import { createApp } from './http/app.js';
 import { createFrontDoor } from './http/server.js';
+import { parseAllowedHosts, parseCorsOrigins } from './http/browserGuard.js';
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './log.js';
 import type { RequestHooks } from './http/dispatch.js';
 import { VERSION } from './version.js';
@@ -103,6 +104,13 @@ export interface EmulatorOptions {
   credentials?: Credential[];
   /** Long polls that may wait at once; past it ReceiveMessage with a wait answers OverLimit. Default 10000. */
   maxLongPolls?: number;
+  /**
+   * Host names, besides loopback ones, that requests may address (DNS rebinding; README
+   * "Security"). Default: any when listening on 0.0.0.0 or ::, else the listen address.
+   */
+  allowedHosts?: string[];
+  /** Origins of browser apps allowed to call the emulator (CORS), `*` for any. Default none: cross-site browser requests are refused. */
+  corsOrigins?: string[];
   /** A client must send its request headers within this time (slow clients). Default 60000 ms. */
   headersTimeoutMs?: number;
   /** ... and its whole request (headers and body) within this one. Default 120000 ms. */
@@ -137,6 +145,13 @@ export interface RunningEmulator {
 /** Starts the emulator in this process; resolves once the port is open. */
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? defaults.host;
+  // Checked before anything is opened, and written as browsers send them
+  // (`HTTP://Localhost:3000/` → `http://localhost:3000`), as the CLI's are.
+  const browser = {
+    listenHost: host,
+    allowedHosts: options.allowedHosts && parseAllowedHosts(options.allowedHosts.join(','), 'allowedHosts'),
+    corsOrigins: options.corsOrigins && parseCorsOrigins(options.corsOrigins.join(','), 'corsOrigins'),
+  };
   const log =
     options.logger ?? createLogger(options.logLevel ?? (process.env.NODE_ENV === 'test' ? 'warn' : 'info'), undefined, options.logFormat ?? 'text');
   const clock = makeClock(options.clock, options.clockStart);
@@ -194,7 +209,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   // The per-request log line is a hook, installed only when `info` lines are written: with a
   // quieter level the SQS path runs without it.
   if (log.enabled?.('info') !== false) hooks.push(requestLogHook(log));
-  const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log, hooks, queueUrlStrategy: options.queueUrlStrategy, auth }, app);
+  const door = createFrontDoor({ commit: store && (() => store.commit()), engine, region, accountId, log, hooks, queueUrlStrategy: options.queueUrlStrategy, auth, browser }, app);
   // Slow clients: Node checks these timeouts every connectionsCheckingInterval (30 s by default).
   const headersTimeout = options.headersTimeoutMs ?? 60_000;
   const server: Server = createServer({ keepAliveTimeout: 65_000, connectionsCheckingInterval: Math.min(1_000, headersTimeout) }, door.listener);

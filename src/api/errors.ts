@@ -168,6 +168,8 @@ export const errors = {
   signatureDoesNotMatch: (message: string) => new SqsError(E.SignatureDoesNotMatch, message),
   requestExpired: (message = 'Request has expired.') => new SqsError(E.RequestExpired, message),
   accessDenied: (resource: string) => new SqsError(E.AccessDenied, `Access to the resource ${resource} is denied.`),
+  /** A request a browser marked as coming from another site, or a Host not allowed (src/http/browserGuard.ts). */
+  browserRefused: (message: string) => new SqsError(E.AccessDenied, message),
   internalFailure: () =>
     new SqsError(E.InternalFailure, 'The request processing has failed because of an unknown error, exception or failure.'),
 };

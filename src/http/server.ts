@@ -4,12 +4,14 @@ import { limits } from '../api/limits.js';
 import type { WireRequest, WireResponse } from '../protocols/protocol.js';
 import { dispatch, DropConnection, errorResponse, type Caller, type DispatchSettings } from './dispatch.js';
 import { delivered, watchDelivery } from './delivery.js';
+import { ANSWERED, BrowserGuard, type BrowserGuardSettings, type Refusal } from './browserGuard.js';
 
 /**
  * The front door. SQS requests (any method, `/` or a queue path) are served by a plain
  * node:http handler: Express's per-request machinery costs several times what the SQS work
  * does (issue 8). Paths whose first segment is reserved (health, developer endpoints,
- * console, metrics) go to the Express application.
+ * console, metrics) go to the Express application. Both are behind the browser guard
+ * (browserGuard.ts): web pages on other sites and rebound DNS names are refused first.
  */
 
 /** First path segments that are never SQS: no queue URL is `/<one segment>` and none starts with `_`. */
@@ -19,6 +21,8 @@ export interface FrontDoorSettings extends DispatchSettings {
   readonly maxRequestBody?: number;
   /** Resolves once the request's changes are durable (persistence); answers wait for it. */
   readonly commit?: () => Promise<void>;
+  /** Who may call from a browser; default: listening on 127.0.0.1, no --allowed-hosts, no --cors-origins. */
+  readonly browser?: BrowserGuardSettings;
 }
 
 export interface FrontDoor {
@@ -110,17 +114,54 @@ function firstSegment(url: string): string {
 
 export function createFrontDoor(settings: FrontDoorSettings, app: RequestListener): FrontDoor {
   const limit = settings.maxRequestBody ?? limits.maxRequestBody;
+  const guard = new BrowserGuard(settings.browser ?? { listenHost: '127.0.0.1' });
   const door: FrontDoor = {
     closing: false,
     listener: (req, res) => {
       const url = req.url ?? '/';
-      if (url.length > 1 && url.charCodeAt(0) === 47 && RESERVED_SEGMENTS.has(firstSegment(url))) {
+      const reserved = url.length > 1 && url.charCodeAt(0) === 47 && RESERVED_SEGMENTS.has(firstSegment(url));
+      const verdict = guard.admit(req, res);
+      if (verdict !== undefined) {
+        if (verdict !== ANSWERED) refuse(req, res, url, reserved, verdict);
+        return;
+      }
+      if (reserved) {
         if (door.closing) res.setHeader('connection', 'close');
         app(req, res);
         return;
       }
       void serveSqs(req, res, url);
     },
+  };
+
+  /**
+   * 403: AWS-shaped (AccessDenied) in the caller's protocol on SQS paths, small JSON elsewhere.
+   * The body is never read and the connection is closed: nothing of a refused caller is kept.
+   */
+  const refuse = (req: IncomingMessage, res: ServerResponse, url: string, reserved: boolean, refusal: Refusal): void => {
+    settings.log.warn(`${refusal.message} (${req.method ?? 'GET'} ${url.length > 200 ? url.slice(0, 200) + '…' : url})`);
+    if (reserved) {
+      const body = JSON.stringify({ error: 'Forbidden', message: refusal.message });
+      res.writeHead(403, {
+        'content-type': 'application/json; charset=utf-8',
+        'content-length': String(Buffer.byteLength(body)),
+        'x-content-type-options': 'nosniff',
+        connection: 'close',
+      });
+      res.end(body);
+      return;
+    }
+    const questionMark = url.indexOf('?');
+    const wire: WireRequest = {
+      method: req.method ?? 'GET',
+      path: questionMark < 0 ? url : url.slice(0, questionMark),
+      query: questionMark < 0 ? '' : url.slice(questionMark + 1),
+      headers: req.headers,
+      body: Buffer.alloc(0),
+    };
+    const response = errorResponse(wire, errors.browserRefused(refusal.message), settings.engine.random.uuid());
+    response.headers.connection = 'close';
+    send(res, response);
   };
 
   const send = (res: ServerResponse, response: WireResponse): void => {

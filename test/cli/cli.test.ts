@@ -5,6 +5,7 @@
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { rawJson, rawQuery } from '../support/clients.js';
@@ -21,6 +22,8 @@ const DOCUMENTED = [
   ['--account-id', 'SQS_EMULATOR_ACCOUNT_ID'],
   ['--log-level', 'SQS_EMULATOR_LOG_LEVEL'],
   ['--strict', 'SQS_EMULATOR_STRICT'],
+  ['--allowed-hosts', 'SQS_EMULATOR_ALLOWED_HOSTS'],
+  ['--cors-origins', 'SQS_EMULATOR_CORS_ORIGINS'],
 ] as const;
 
 beforeAll(() => {
@@ -88,6 +91,16 @@ function run(args: string[], env: Record<string, string> = {}): { status: number
 async function stop(running: Running): Promise<{ code: number | null; signal: NodeJS.Signals | null }> {
   running.child.kill('SIGTERM');
   return running.exited;
+}
+
+/** GET /health with a chosen Host header (fetch always sends the URL's). */
+function statusFor(url: string, host: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    httpGet(`${url}/health`, { headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    }).on('error', reject);
+  });
 }
 
 function freePort(): Promise<number> {
@@ -218,6 +231,19 @@ describe('environment variables', () => {
     expect(await stop(cli)).toEqual({ code: 0, signal: null });
   });
 
+  test('SQS_EMULATOR_CORS_ORIGINS lets a browser app of that origin call; --allowed-hosts names the hosts', async () => {
+    const cli = await start(['--port', '0', '--allowed-hosts', 'sqs'], { SQS_EMULATOR_CORS_ORIGINS: 'http://localhost:3000', SQS_EMULATOR_LOG_LEVEL: 'silent' });
+    const app = await rawJson(cli.url, 'ListQueues', {}, { headers: { origin: 'http://localhost:3000', 'sec-fetch-site': 'same-site' } });
+    expect(app.status).toBe(200);
+    expect(app.headers.get('access-control-allow-origin')).toBe('http://localhost:3000');
+    const other = await rawJson(cli.url, 'ListQueues', {}, { headers: { origin: 'http://localhost:3001' } });
+    expect([other.status, other.body.__type]).toEqual([403, 'com.amazon.coral.service#AccessDeniedException']);
+    const port = new URL(cli.url).port;
+    expect(await statusFor(cli.url, `sqs:${port}`)).toBe(200);
+    expect(await statusFor(cli.url, `evil.example:${port}`)).toBe(403);
+    expect(await stop(cli)).toEqual({ code: 0, signal: null });
+  });
+
   test('SQS_EMULATOR_LOG_LEVEL: silent writes nothing, info reports the shutdown', async () => {
     const quiet = await start(['--port', '0'], { SQS_EMULATOR_LOG_LEVEL: 'silent' });
     await rawJson(quiet.url, 'FooBar', {});
@@ -255,6 +281,8 @@ describe('bad values exit 2 with a clear message', () => {
     [['--strict=maybe'], {}, /--strict.*"maybe"/],
     [[], { SQS_EMULATOR_STRICT: 'yes please' }, /SQS_EMULATOR_STRICT/],
     [['--host', ''], {}, /--host.*empty/],
+    [['--cors-origins', 'localhost:3000'], {}, /--cors-origins: "localhost:3000" is not an origin like http:\/\/localhost:3000/],
+    [[], { SQS_EMULATOR_ALLOWED_HOSTS: 'sqs:9324' }, /SQS_EMULATOR_ALLOWED_HOSTS: "sqs:9324" is not a host name/],
     [['--bogus'], {}, /unknown option --bogus/],
     [['9324'], {}, /unknown option 9324/],
   ] as [string[], Record<string, string>, RegExp][])('%j %j', (args, env, message) => {

@@ -155,10 +155,11 @@ describe('Dockerfile, statically', () => {
     for (const excluded of ['node_modules', 'dist', '.git']) expect(ignored).toContain(excluded);
   });
 
-  test('docker-compose.yml: the service builds here, publishes 9324 and has a node health check', () => {
+  test('docker-compose.yml: the service builds here, publishes 9324 on loopback and has a node health check', () => {
     expect(compose).toMatch(/^services:\s*$/m);
     expect(compose).toMatch(/^\s+build: \.\s*$/m);
-    expect(compose).toMatch(/^\s+- "9324:9324"\s*$/m);
+    // Published on loopback unless the user sets SQS_PUBLISH.
+    expect(compose).toMatch(/^\s+- "\$\{SQS_PUBLISH:-127\.0\.0\.1:9324\}:9324"\s*$/m);
     const test = /^\s+test: (\[.*\])\s*$/m.exec(compose);
     expect(test).not.toBeNull();
     const command = JSON.parse(test![1]!) as string[];

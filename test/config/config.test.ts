@@ -36,6 +36,18 @@ test('the snapshot interval comes from a flag, the environment or the file, and 
   expect(() => run(['--snapshot-interval', '10'])).toThrow(/--snapshot-interval: snapshot interval must be a number of ms >= 100, got "10"/);
 });
 
+test('--allowed-hosts and --cors-origins: a flag, the environment, or the file as a string or a list', () => {
+  expect(run([])).not.toHaveProperty('corsOrigins');
+  expect(run(['--cors-origins', 'http://localhost:3000,https://App.example/'])).toMatchObject({ corsOrigins: ['http://localhost:3000', 'https://app.example'] });
+  expect(run([], { SQS_EMULATOR_ALLOWED_HOSTS: 'sqs, .corp.example' })).toMatchObject({ allowedHosts: ['sqs', '.corp.example'] });
+  expect(run(['--config', file({ corsOrigins: ['http://localhost:3000', '*'], allowedHosts: 'sqs' })])).toMatchObject({
+    corsOrigins: ['http://localhost:3000', '*'],
+    allowedHosts: ['sqs'],
+  });
+  expect(() => run(['--config', file({ corsOrigins: ['http://a:1,http://b:2'] })])).toThrow(/corsOrigins must be a list of strings/);
+  expect(() => run(['--config', file({ allowedHosts: ['sqs:9324'] })])).toThrow(/allowedHosts: "sqs:9324" is not a host name or address/);
+});
+
 test.each([
   [{ prot: 1 }, /unknown key "prot"/],
   [{ port: 'x' }, /port: port must be 0-65535/],

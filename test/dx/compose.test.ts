@@ -7,6 +7,7 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readFileSync } from 'node:fs';
+import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -52,10 +53,12 @@ afterAll(() => server?.stop());
 test('the file: emulator service with health check, volume and config file; example services by profile', () => {
   expect(sqs).toBeDefined();
   expect(sqs!.build).toBe('.');
-  expect(sqs!.ports).toEqual(['9324:9324']);
+  // Loopback only unless SQS_PUBLISH chooses: compose substitutes `${VAR:-default}`.
+  expect(sqs!.ports).toEqual(['${SQS_PUBLISH:-127.0.0.1:9324}:9324']);
+  expect(sqs!.ports!.map((p) => p.replace(/\$\{SQS_PUBLISH:-([^}]*)\}/, '$1'))).toEqual(['127.0.0.1:9324:9324']);
   expect(sqs!.volumes).toEqual(expect.arrayContaining(['sqs-data:/data', './compose/sqs-emulator.json:/config/sqs-emulator.json:ro']));
   expect(Object.keys(compose.volumes)).toEqual(['sqs-data']);
-  expect(sqs!.environment).toMatchObject({ SQS_EMULATOR_DATA_DIR: '/data', SQS_EMULATOR_CONFIG: '/config/sqs-emulator.json' });
+  expect(sqs!.environment).toMatchObject({ SQS_EMULATOR_DATA_DIR: '/data', SQS_EMULATOR_CONFIG: '/config/sqs-emulator.json', SQS_EMULATOR_ALLOWED_HOSTS: 'sqs' });
   expect(sqs!.healthcheck!.test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
   expect(sqs!.profiles).toBeUndefined(); // `docker compose up` starts it alone
   for (const s of [producer!, consumer!]) {
@@ -73,7 +76,8 @@ test('the emulator service starts from its compose environment, creates the conf
   for (const [k, v] of Object.entries(sqs!.environment!)) {
     env[k] = k === 'SQS_EMULATOR_CONFIG' || k === 'SQS_EMULATOR_DATA_DIR' ? hostPath(sqs!, v, { 'sqs-data': dataDir }) : v;
   }
-  const command = parseCommandLine([], { ...env, SQS_EMULATOR_PORT: '0' });
+  // The image's own environment (Dockerfile ENV) listens on all interfaces.
+  const command = parseCommandLine([], { SQS_EMULATOR_HOST: '0.0.0.0', ...env, SQS_EMULATOR_PORT: '0' });
   if (command.kind !== 'run') throw new Error('not a run');
   server = await startEmulator({ ...command.options, logLevel: 'silent' });
   port = server.port;
@@ -82,9 +86,24 @@ test('the emulator service starts from its compose environment, creates the conf
   const orders = server.engine.getQueue({ region: 'us-east-1', accountId: '000000000000' }, 'orders')!;
   expect(orders.settings.redrive).toMatchObject({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:orders-dlq', maxReceiveCount: 3 });
 
+  // Listening on all interfaces, it answers to its service name and loopback, not to a rebound name.
+  expect(await statusFor(port, `sqs:${port}`)).toBe(200);
+  expect(await statusFor(port, `localhost:${port}`)).toBe(200);
+  expect(await statusFor(port, `evil.example:${port}`)).toBe(403);
+
   const [, , , script] = sqs!.healthcheck!.test as [string, string, string, string];
   expect(await run(process.execPath, ['-e', script.replace('9324', String(port))], ROOT, {})).toMatchObject({ code: 0 });
 });
+
+/** GET /health with a chosen Host header (fetch always sends the URL's). */
+function statusFor(port: number, host: string): Promise<number | undefined> {
+  return new Promise((resolve, reject) => {
+    httpGet({ host: '127.0.0.1', port, path: '/health', headers: { host } }, (res) => {
+      res.resume();
+      resolve(res.statusCode);
+    }).on('error', reject);
+  });
+}
 
 function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; out: string }> {
   return new Promise((done) => {

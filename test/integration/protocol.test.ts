@@ -16,7 +16,8 @@ const md5 = (s: string): string => createHash('md5').update(s, 'utf8').digest('h
 
 let server: RunningEmulator;
 beforeAll(async () => {
-  server = await emulator();
+  // The Host tests use a Docker service name, which listening on 0.0.0.0 (the image) allows.
+  server = await emulator({ allowedHosts: ['sqs-emulator'] });
 });
 afterAll(() => server.stop());
 

@@ -336,7 +336,8 @@ describe('a compose file written for LocalStack, replayed', () => {
 
   test('the health check passes and the app’s path-strategy queue URL works, on port 4566', async () => {
     // The emulator service's environment: the image's (SQS_EMULATOR_HOST; loopback here) and the compose file's.
-    const env: NodeJS.ProcessEnv = { SQS_EMULATOR_HOST: '127.0.0.1', SQS_EMULATOR_LOG_LEVEL: 'silent' };
+    // The image listens on 0.0.0.0, where any Host (here the service name) is allowed; on loopback it is named.
+    const env: NodeJS.ProcessEnv = { SQS_EMULATOR_HOST: '127.0.0.1', SQS_EMULATOR_ALLOWED_HOSTS: 'localstack', SQS_EMULATOR_LOG_LEVEL: 'silent' };
     const envBlock = /localstack:\n(?:.*\n)*?    environment:\n((?:      - .*\n)+)/.exec(after)![1]!;
     for (const m of envBlock.matchAll(/- (\w+)=(.*)/g)) env[m[1]!] = m[2]!;
     const app = Object.fromEntries([...after.matchAll(/^      (\w+): (\S+)$/gm)].map((m) => [m[1]!, m[2]!]));
