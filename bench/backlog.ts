@@ -6,23 +6,19 @@
  */
 import { performance } from 'node:perf_hooks';
 import { startEmulator } from '../src/index.js';
-import { md5Hex } from '../src/engine/md5.js';
 
 const N = Number(process.argv[2] ?? 1_000_000);
 const R = Number(process.argv[3] ?? 2_000);
 
 const emulator = await startEmulator({ port: 0, logLevel: 'error' });
 const scope = { region: 'us-east-1', accountId: '000000000000' };
-const queue = emulator.engine.createQueue(scope, { name: 'backlog', fifo: false, attributes: {}, tags: new Map() });
+const queue = emulator.engine.createQueue({ ...scope, name: 'backlog' }, { fifo: false, attributes: {}, tags: new Map() });
 const body = 'x'.repeat(256);
-const md5 = md5Hex(body);
+const sendOptions = { batch: false, senderId: scope.accountId };
 const rssBefore = process.memoryUsage().rss;
 const fillStart = performance.now();
 for (let i = 0; i < N; i++) {
-  queue.send(
-    { id: emulator.engine.random.uuid(), body, md5OfBody: md5, sentTimestamp: Date.now(), senderId: scope.accountId },
-    undefined,
-  );
+  emulator.engine.sendMessage(queue, { MessageBody: body }, sendOptions);
 }
 const fillMs = performance.now() - fillStart;
 const rssAfter = process.memoryUsage().rss;
@@ -56,7 +52,7 @@ console.log(
       bytesPerStoredMessage: Math.round((rssAfter - rssBefore) / N),
       receives: R,
       receiveLatencyMs: { p50: +pct(50), p99: +pct(99) },
-      remaining: queue.approximateNumberOfMessages,
+      remaining: emulator.engine.stats(queue).visible,
     },
     null,
     2,

@@ -14,7 +14,7 @@ import { Store, type PersistenceMode } from './persistence/store.js';
 import type { QueueConfig } from './config.js';
 import { createStartupQueues } from './startupQueues.js';
 import { clockControl, makeClock, type EmulatorClock } from './toolkit/clock.js';
-import { eventStream, waitFor, waitForLongPoll, type EventStream, type WaitForGroupOptions, type WaitForLongPollOptions, type WaitForOptions } from './toolkit/spies.js';
+import { EventRecorder, waitFor, waitForLongPoll, type EventStream, type WaitForGroupOptions, type WaitForLongPollOptions, type WaitForOptions } from './toolkit/spies.js';
 import type { SpiedGroup, SpiedMessage } from './engine/events.js';
 import { FaultInjector, type FaultControl } from './faults/injector.js';
 import type { FaultRuleInput } from './faults/rules.js';
@@ -24,7 +24,6 @@ import { Authenticator, type AuthMode, type Credential } from './auth/index.js';
 
 export { ManualClock, SystemClock, type Clock } from './engine/clock.js';
 export type { Random } from './engine/random.js';
-export { Engine } from './engine/engine.js';
 export { VERSION } from './version.js';
 export type { EmulatorClock } from './toolkit/clock.js';
 export type { EventStream, WaitForGroupOptions, WaitForLongPollOptions, WaitForOptions } from './toolkit/spies.js';
@@ -45,6 +44,18 @@ export type {
   SqsEventListener,
   SqsEventType,
 } from './engine/events.js';
+export type { QueueAddress, QueueInfo } from './engine/address.js';
+export type { ChangeListener, ChangeRecord, ChangeTopic, StateRecord, TallyRecord } from './engine/changes.js';
+export type {
+  AttemptRecord,
+  DeduplicationRecord,
+  DeletedQueueRecord,
+  EngineState,
+  MessageRecord,
+  MoveTaskRecord,
+  MoveTaskStatus,
+  QueueRecord,
+} from './engine/records.js';
 
 export interface EmulatorOptions {
   /** TCP port; 0 picks a free one. Default 9324. */
@@ -121,6 +132,7 @@ export interface RunningEmulator {
   /** `http://host:port`, the real port when 0 was asked. */
   readonly url: string;
   readonly port: number;
+  /** The engine's facade (queues by address, views, the change stream). */
   readonly engine: Engine;
   /** The emulator's clock: `now()`, and `advance(ms)` / `set(epochMs)` when it is manual. */
   readonly clock: EmulatorClock;
@@ -162,12 +174,12 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     strictQueueNameReuse: options.strictQueueNameReuse,
     strictPurge: options.strictPurge,
     messageRetention: options.messageRetention,
-    eventHistory: options.eventHistory ?? 1_000,
     maxLongPolls: options.maxLongPolls,
   });
   if (options.auth === 'verify' && !options.credentials?.length) {
     throw new Error('auth verify needs at least one credential (--credentials AKID:SECRET:ACCOUNT or the config file key "credentials")');
   }
+  const events = new EventRecorder(engine.changes, options.eventHistory ?? 1_000);
   const auth = options.auth === 'verify' ? new Authenticator(engine, options.credentials ?? []) : undefined;
   const clockHandle = clockControl(clock);
   /** Request hooks of the front door; the fault injector is in it only while it has rules. */
@@ -234,8 +246,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     port,
     engine,
     clock: clockHandle,
-    events: eventStream(engine.events),
-    waitFor: ((o?: WaitForOptions | WaitForGroupOptions) => waitFor(engine.events, o as WaitForOptions)) as RunningEmulator['waitFor'],
+    events,
+    waitFor: ((o?: WaitForOptions | WaitForGroupOptions) => waitFor(events, o as WaitForOptions)) as RunningEmulator['waitFor'],
     waitForLongPoll: (o) => waitForLongPoll(engine, o),
     faults,
     stop() {

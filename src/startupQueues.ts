@@ -43,7 +43,7 @@ export function createStartupQueues(engine: Engine, region: string, accountId: s
       });
     }
     try {
-      const existing = engine.getQueue({ region, accountId }, q.name);
+      const existing = engine.describeQueue({ region, accountId, name: q.name });
       if (existing) {
         const { FifoQueue: _ignored, ...settable } = attributes;
         if (Object.keys(settable).length > 0) setQueueAttributes.handler(ctx, { QueueUrl: `/${accountId}/${q.name}`, Attributes: settable });

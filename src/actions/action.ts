@@ -1,6 +1,5 @@
 import type { StructShape } from '../api/shapes.js';
 import type { Engine } from '../engine/engine.js';
-import type { QueueScope } from '../engine/queue.js';
 
 /** Everything an action may know of its request; nothing of HTTP or of the protocol. */
 export interface RequestContext {
@@ -19,8 +18,6 @@ export interface RequestContext {
   /** Registers what to undo if the answer is lost on a connection the client had closed. */
   readonly onUndelivered?: (fn: () => void) => void;
 }
-
-export const scopeOf = (ctx: RequestContext): QueueScope => ({ region: ctx.region, accountId: ctx.accountId });
 
 export interface Action<I = any, O = unknown> {
   readonly name: string;

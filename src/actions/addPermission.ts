@@ -1,7 +1,7 @@
 import { errors } from '../api/errors.js';
 import { list, required, string, struct, wire } from '../api/shapes.js';
 import { action } from './action.js';
-import { checkLabel, PERMISSION_ACTIONS, readPolicy, statements } from './permissions.js';
+import { checkLabel, PERMISSION_ACTIONS } from './permissions.js';
 import { resolveQueue } from './resolve.js';
 
 interface Input {
@@ -42,21 +42,6 @@ export const addPermission = action<Input>({
         throw errors.invalidParameterValueFor('ActionName', name, 'Only the queue owner is allowed to invoke this action.');
       }
     }
-    const policy = readPolicy(queue);
-    const existing = statements(policy);
-    if (existing.some((s) => s.Sid === input.Label)) {
-      throw errors.invalidParameterValueFor('Label', input.Label, 'Already exists.');
-    }
-    const principals = input.AWSAccountIds.map((a) => `arn:aws:iam::${a}:root`);
-    const actions = input.Actions.map((a) => `SQS:${a}`);
-    existing.push({
-      Sid: input.Label,
-      Effect: 'Allow',
-      Principal: { AWS: principals.length === 1 ? principals[0] : principals },
-      Action: actions.length === 1 ? actions[0] : actions,
-      Resource: queue.arn,
-    });
-    policy.Statement = existing;
-    queue.applySettings({ Policy: JSON.stringify(policy) });
+    ctx.engine.addPermission(queue, input.Label, input.AWSAccountIds, input.Actions);
   },
 });

@@ -1,8 +1,7 @@
-import { batchFailure, errors, SqsError, type BatchResultErrorEntry } from '../api/errors.js';
+import { batchFailure, type BatchResultErrorEntry } from '../api/errors.js';
 import { FailedList, integer, list, required, string, struct, wire } from '../api/shapes.js';
 import { action } from './action.js';
 import { checkBatchEntries } from './batch.js';
-import { checkVisibilityTimeout } from './changeMessageVisibility.js';
 import { resolveQueue } from './resolve.js';
 
 const ENTRY = 'ChangeMessageVisibilityBatchRequestEntry';
@@ -33,19 +32,7 @@ export const changeMessageVisibilityBatch = action<
   handler(ctx, input) {
     const queue = resolveQueue(ctx, input.QueueUrl);
     checkBatchEntries(input.Entries, ENTRY);
-    const Successful: { Id: string }[] = [];
-    const Failed: BatchResultErrorEntry[] = [];
-    for (const entry of input.Entries) {
-      try {
-        if (entry.VisibilityTimeout === undefined) throw errors.missingParameter('VisibilityTimeout');
-        checkVisibilityTimeout(entry.VisibilityTimeout);
-        queue.changeVisibility(entry.ReceiptHandle, entry.VisibilityTimeout);
-        Successful.push({ Id: entry.Id });
-      } catch (e) {
-        if (!(e instanceof SqsError)) throw e;
-        Failed.push(batchFailure(entry.Id, e));
-      }
-    }
-    return { Successful, Failed };
+    const outcome = ctx.engine.changeVisibilities(queue, input.Entries);
+    return { Successful: outcome.successful, Failed: outcome.failed.map((f) => batchFailure(f.Id, f.error)) };
   },
 });

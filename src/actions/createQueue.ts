@@ -4,8 +4,7 @@ import { validateQueueAttributes } from '../api/queueAttributes.js';
 import { queueUrl } from '../api/queueUrl.js';
 import { QueueAttributeMap, TagMap, required, string, struct, wire } from '../api/shapes.js';
 import { validateTags } from '../api/tags.js';
-import { action, scopeOf } from './action.js';
-import { checkRedriveAttributes } from './redrive.js';
+import { action } from './action.js';
 
 interface Input {
   QueueName: string;
@@ -47,8 +46,7 @@ export const createQueue = action<Input, { QueueUrl: string }>({
     }
     const validated = validateQueueAttributes(attributes, { fifo, creating: true });
     const tags = validateTags(input.tags ?? {});
-    checkRedriveAttributes(ctx.engine, validated, { fifo, arn: `arn:aws:sqs:${ctx.region}:${ctx.accountId}:${name}` });
-    const queue = ctx.engine.createQueue(scopeOf(ctx), { name, fifo, attributes: validated, tags });
-    return { QueueUrl: queueUrl(ctx.baseUrl, queue.scope.accountId, queue.name) };
+    const queue = ctx.engine.createQueue({ region: ctx.region, accountId: ctx.accountId, name }, { fifo, attributes: validated, tags });
+    return { QueueUrl: queueUrl(ctx.baseUrl, queue.accountId, queue.name) };
   },
 });

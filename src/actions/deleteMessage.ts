@@ -7,6 +7,6 @@ export const deleteMessage = action<{ QueueUrl: string; ReceiptHandle: string }>
   name: 'DeleteMessage',
   input: struct({ QueueUrl: required(string), ReceiptHandle: required(string) }),
   handler(ctx, input) {
-    resolveQueue(ctx, input.QueueUrl).deleteMessage(input.ReceiptHandle);
+    ctx.engine.deleteMessage(resolveQueue(ctx, input.QueueUrl), input.ReceiptHandle);
   },
 });

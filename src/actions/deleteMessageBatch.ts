@@ -1,4 +1,4 @@
-import { batchFailure, SqsError, type BatchResultErrorEntry } from '../api/errors.js';
+import { batchFailure, type BatchResultErrorEntry } from '../api/errors.js';
 import { FailedList, list, required, string, struct, wire } from '../api/shapes.js';
 import { action } from './action.js';
 import { checkBatchEntries } from './batch.js';
@@ -24,17 +24,7 @@ export const deleteMessageBatch = action<
   handler(ctx, input) {
     const queue = resolveQueue(ctx, input.QueueUrl);
     checkBatchEntries(input.Entries, ENTRY);
-    const Successful: { Id: string }[] = [];
-    const Failed: BatchResultErrorEntry[] = [];
-    for (const entry of input.Entries) {
-      try {
-        queue.deleteMessage(entry.ReceiptHandle);
-        Successful.push({ Id: entry.Id });
-      } catch (e) {
-        if (!(e instanceof SqsError)) throw e;
-        Failed.push(batchFailure(entry.Id, e));
-      }
-    }
-    return { Successful, Failed };
+    const outcome = ctx.engine.deleteMessages(queue, input.Entries);
+    return { Successful: outcome.successful, Failed: outcome.failed.map((f) => batchFailure(f.Id, f.error)) };
   },
 });

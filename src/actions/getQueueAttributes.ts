@@ -24,11 +24,7 @@ export const getQueueAttributes = action<Input, { Attributes?: Record<string, st
       if (name !== 'All' && !isQueueAttributeName(name)) throw errors.unknownAttribute(name);
     }
     const names = requested.includes('All') ? ALL : requested;
-    const attributes: Record<string, string> = Object.create(null);
-    for (const name of names) {
-      const value = queue.attribute(name);
-      if (value !== undefined) attributes[name] = value;
-    }
+    const attributes = ctx.engine.getQueueAttributes(queue, names);
     return Object.keys(attributes).length > 0 ? { Attributes: attributes } : {};
   },
 });

@@ -14,8 +14,7 @@ export const getQueueUrl = action<Input, { QueueUrl: string }>({
   output: struct({ QueueUrl: string }),
   handler(ctx, input) {
     const accountId = input.QueueOwnerAWSAccountId || ctx.accountId;
-    ctx.engine.tick();
-    const queue = ctx.engine.requireQueue({ region: ctx.region, accountId }, input.QueueName);
-    return { QueueUrl: queueUrl(ctx.baseUrl, queue.scope.accountId, queue.name) };
+    const queue = ctx.engine.requireQueue({ region: ctx.region, accountId, name: input.QueueName });
+    return { QueueUrl: queueUrl(ctx.baseUrl, queue.accountId, queue.name) };
   },
 });

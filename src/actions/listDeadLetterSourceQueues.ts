@@ -26,9 +26,7 @@ export const listDeadLetterSourceQueues = action<Input, { queueUrls: string[]; N
     if (max !== undefined && (max < 1 || max > limits.maxListResults)) {
       throw errors.invalidParameterValueFor('MaxResults', max, `Must be between 1 and ${limits.maxListResults}, if provided.`);
     }
-    let sources = ctx.engine
-      .deadLetterSources(dlq)
-      .sort((a, b) => (a.arn < b.arn ? -1 : a.arn > b.arn ? 1 : 0));
+    let sources = ctx.engine.listDeadLetterSourceQueues(dlq);
     if (input.NextToken) {
       let after: string;
       try {
@@ -40,7 +38,7 @@ export const listDeadLetterSourceQueues = action<Input, { queueUrls: string[]; N
     }
     const page = sources.slice(0, max ?? limits.maxListResults);
     const out: { queueUrls: string[]; NextToken?: string } = {
-      queueUrls: page.map((q) => queueUrl(ctx.baseUrl, q.scope.accountId, q.name)),
+      queueUrls: page.map((q) => queueUrl(ctx.baseUrl, q.accountId, q.name)),
     };
     if (max !== undefined && sources.length > page.length) {
       out.NextToken = Buffer.from(page[page.length - 1]!.arn, 'utf8').toString('base64');

@@ -34,11 +34,7 @@ export const listMessageMoveTasks = action<{ SourceArn: string; MaxResults?: num
   handler(ctx, input) {
     const max = input.MaxResults ?? 1;
     if (max < 1 || max > 10) throw errors.invalidParameterValueFor('MaxResults', max, 'Must be between 1 and 10, if provided.');
-    ctx.engine.tick();
-    if (!ctx.engine.queueByArn(input.SourceArn)) {
-      throw errors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
-    }
-    const tasks = [...ctx.engine.moveTasks.list(input.SourceArn)].reverse().slice(0, max);
+    const tasks = ctx.engine.listMoveTasks(input.SourceArn, max);
     return tasks.length > 0 ? { Results: tasks.map(describeTask) } : {};
   },
 });

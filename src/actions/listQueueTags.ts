@@ -8,10 +8,7 @@ export const listQueueTags = action<{ QueueUrl: string }, { Tags?: Record<string
   input: struct({ QueueUrl: required(string) }),
   output: struct({ Tags: wire(TagMap, 'Tag') }),
   handler(ctx, input) {
-    const queue = resolveQueue(ctx, input.QueueUrl);
-    if (queue.tags.size === 0) return {};
-    const tags: Record<string, string> = Object.create(null);
-    for (const [k, v] of queue.tags) tags[k] = v;
-    return { Tags: tags };
+    const tags = ctx.engine.listQueueTags(resolveQueue(ctx, input.QueueUrl));
+    return tags ? { Tags: tags } : {};
   },
 });

@@ -2,7 +2,7 @@ import { errors } from '../api/errors.js';
 import { limits } from '../api/limits.js';
 import { queueUrl } from '../api/queueUrl.js';
 import { integer, list, string, struct, wire } from '../api/shapes.js';
-import { action, scopeOf } from './action.js';
+import { action } from './action.js';
 
 interface Input {
   QueueNamePrefix?: string;
@@ -44,15 +44,14 @@ export const listQueues = action<Input, Output>({
     if (max !== undefined && (max < 1 || max > limits.maxListResults)) {
       throw errors.invalidParameterValueFor('MaxResults', max, `Must be between 1 and ${limits.maxListResults}, if provided.`);
     }
-    ctx.engine.tick();
-    let queues = ctx.engine.listQueues(scopeOf(ctx), input.QueueNamePrefix ?? '');
+    let queues = ctx.engine.listQueues(ctx.region, ctx.accountId, input.QueueNamePrefix ?? '');
     if (input.NextToken) {
       const after = decodeToken(input.NextToken);
       queues = queues.filter((q) => q.name > after);
     }
     const page = queues.slice(0, max ?? limits.maxListResults);
     const out: Output = {};
-    if (page.length > 0) out.QueueUrls = page.map((q) => queueUrl(ctx.baseUrl, q.scope.accountId, q.name));
+    if (page.length > 0) out.QueueUrls = page.map((q) => queueUrl(ctx.baseUrl, q.accountId, q.name));
     if (max !== undefined && queues.length > page.length) out.NextToken = encodeToken(page[page.length - 1]!.name);
     return out;
   },

@@ -1,9 +1,9 @@
 import { errors } from '../api/errors.js';
-import type { MoveTask } from '../engine/moveTasks.js';
+import type { MoveTaskRecord } from '../engine/records.js';
 
 /** TaskHandle as AWS encodes it: base64 of JSON with taskId and sourceArn (F151). */
-export function encodeTaskHandle(task: MoveTask): string {
-  return Buffer.from(JSON.stringify({ taskId: task.taskId, sourceArn: task.source.arn }), 'utf8').toString('base64');
+export function encodeTaskHandle(task: MoveTaskRecord): string {
+  return Buffer.from(JSON.stringify({ taskId: task.taskId, sourceArn: task.sourceArn }), 'utf8').toString('base64');
 }
 
 export function decodeTaskHandle(handle: string): { taskId: string; sourceArn: string } {
@@ -18,11 +18,11 @@ export function decodeTaskHandle(handle: string): { taskId: string; sourceArn: s
 }
 
 /** A ListMessageMoveTasks entry: TaskHandle only while RUNNING (F152). */
-export function describeTask(task: MoveTask): Record<string, unknown> {
+export function describeTask(task: MoveTaskRecord): Record<string, unknown> {
   const out: Record<string, unknown> = {};
   if (task.status === 'RUNNING') out.TaskHandle = encodeTaskHandle(task);
   out.Status = task.status;
-  out.SourceArn = task.source.arn;
+  out.SourceArn = task.sourceArn;
   if (task.destinationArn) out.DestinationArn = task.destinationArn;
   if (task.maxNumberOfMessagesPerSecond !== undefined) out.MaxNumberOfMessagesPerSecond = task.maxNumberOfMessagesPerSecond;
   out.ApproximateNumberOfMessagesMoved = task.moved;

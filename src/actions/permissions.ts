@@ -1,18 +1,9 @@
 import { errors } from '../api/errors.js';
-import type { Queue } from '../engine/queue.js';
 
 /**
- * The queue Policy document that AddPermission and RemovePermission maintain, written as
- * SQS writes it (F162): Version 2008-10-17, Id `<arn>/SQSDefaultPolicy`, one statement per label.
+ * The input checks of AddPermission and RemovePermission (the policy editing is the engine's).
  * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_AddPermission.html
  */
-
-export interface PolicyDocument {
-  Version?: string;
-  Id?: string;
-  Statement?: Record<string, unknown>[] | Record<string, unknown>;
-  [key: string]: unknown;
-}
 
 export const PERMISSION_ACTIONS: ReadonlySet<string> = new Set([
   '*',
@@ -33,14 +24,4 @@ export function checkLabel(label: string): void {
   if (!LABEL.test(label)) {
     throw errors.invalidParameterValueFor('Label', label, 'Can only include alphanumeric characters, hyphens, or underscores. 1 to 80 in length.');
   }
-}
-
-export function readPolicy(queue: Queue): PolicyDocument {
-  if (!queue.settings.policy) return { Version: '2008-10-17', Id: `${queue.arn}/SQSDefaultPolicy`, Statement: [] };
-  return JSON.parse(queue.settings.policy) as PolicyDocument;
-}
-
-export function statements(policy: PolicyDocument): Record<string, unknown>[] {
-  const s = policy.Statement;
-  return Array.isArray(s) ? s : s ? [s] : [];
 }

@@ -7,6 +7,6 @@ export const purgeQueue = action<{ QueueUrl: string }>({
   name: 'PurgeQueue',
   input: struct({ QueueUrl: required(string) }),
   handler(ctx, input) {
-    resolveQueue(ctx, input.QueueUrl).purge();
+    ctx.engine.purgeQueue(resolveQueue(ctx, input.QueueUrl));
   },
 });

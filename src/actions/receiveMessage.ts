@@ -13,8 +13,8 @@ import {
   type MessageAttributeValueData,
 } from '../api/shapes.js';
 import { md5OfAttributes } from '../engine/md5.js';
-import { md5OfBody, type Message } from '../engine/message.js';
-import type { Queue, ReceivedMessage } from '../engine/queue.js';
+import { md5OfBody } from '../engine/message.js';
+import type { ReceivedMessage } from '../engine/receipts.js';
 import { action } from './action.js';
 import { resolveQueue } from './resolve.js';
 
@@ -59,7 +59,7 @@ function checkRange(parameter: string, value: number | undefined, min: number, m
 }
 
 /** Which system attributes to return: `All` or names; names that do not apply are ignored (F92-F95). */
-function systemAttributes(message: Message, queue: Queue, names: ReadonlySet<string>): Record<string, string> | undefined {
+function systemAttributes(message: ReceivedMessage, fifo: boolean, names: ReadonlySet<string>): Record<string, string> | undefined {
   if (names.size === 0) return undefined;
   const all = names.has('All');
   const want = (name: string): boolean => all || names.has(name);
@@ -71,7 +71,7 @@ function systemAttributes(message: Message, queue: Queue, names: ReadonlySet<str
   if (want('ApproximateFirstReceiveTimestamp')) out.ApproximateFirstReceiveTimestamp = String(message.firstReceiveTimestamp);
   if (want('AWSTraceHeader') && d.traceHeader !== undefined) out.AWSTraceHeader = d.traceHeader;
   if (want('MessageGroupId') && d.groupId !== undefined) out.MessageGroupId = d.groupId;
-  if (queue.fifo) {
+  if (fifo) {
     if (want('MessageDeduplicationId') && d.deduplicationId !== undefined) out.MessageDeduplicationId = d.deduplicationId;
     if (want('SequenceNumber') && d.sequenceNumber !== undefined) out.SequenceNumber = d.sequenceNumber;
   }
@@ -89,11 +89,10 @@ function attributeFilter(names: readonly string[]): (name: string) => boolean {
   return (name) => exact.has(name) || prefixes.some((p) => name.startsWith(p));
 }
 
-function render(received: ReceivedMessage, queue: Queue, systemNames: ReadonlySet<string>, filter: ((name: string) => boolean) | undefined): OutputMessage {
-  const { message, receiptHandle } = received;
-  const d = message.data;
-  const out: OutputMessage = { MessageId: d.id, ReceiptHandle: receiptHandle, MD5OfBody: md5OfBody(d), Body: d.body };
-  const attributes = systemAttributes(message, queue, systemNames);
+function render(received: ReceivedMessage, fifo: boolean, systemNames: ReadonlySet<string>, filter: ((name: string) => boolean) | undefined): OutputMessage {
+  const d = received.data;
+  const out: OutputMessage = { MessageId: d.id, ReceiptHandle: received.receiptHandle, MD5OfBody: md5OfBody(d), Body: d.body };
+  const attributes = systemAttributes(received, fifo, systemNames);
   if (attributes) out.Attributes = attributes;
   if (filter && d.attributes) {
     const names = Object.keys(d.attributes).filter(filter);
@@ -147,27 +146,20 @@ export const receiveMessage = action<Input, { Messages?: OutputMessage[] }>({
         'ReceiveRequestAttemptId can only include alphanumeric and punctuation characters. 1 to 128 in length.',
       );
     }
-    const options = {
-      maxNumberOfMessages: input.MaxNumberOfMessages ?? 1,
-      visibilityTimeout: input.VisibilityTimeout,
-      receiveRequestAttemptId: input.ReceiveRequestAttemptId,
-    };
-    const wait = input.WaitTimeSeconds ?? queue.settings.receiveMessageWaitTimeSeconds;
-    if (wait === 0 && !queue.fifo && queue.inflightLimitReached) {
-      throw errors.overLimit(`Too many messages in flight: the queue already has ${limits.maxInflightMessages} in-flight messages.`);
-    }
-    const received = await queue.receiveWait(options, wait, ctx.signal);
-    if (ctx.signal.aborted && received.length > 0) {
-      // Nobody will read this answer: the messages go back at once rather than after their timeout.
-      queue.returnMessages(received);
-      return {};
-    }
+    const result = await ctx.engine.receiveMessages(
+      queue,
+      {
+        maxNumberOfMessages: input.MaxNumberOfMessages ?? 1,
+        visibilityTimeout: input.VisibilityTimeout,
+        receiveRequestAttemptId: input.ReceiveRequestAttemptId,
+        waitTimeSeconds: input.WaitTimeSeconds,
+      },
+      ctx.signal,
+    );
+    const received = result.messages;
     if (received.length === 0) return {};
-    if (ctx.onUndelivered) {
-      // Written to a connection that turns out dead: back at once, unless received again since.
-      const nonces = received.map((r) => r.message.receiptNonce);
-      ctx.onUndelivered(() => queue.returnMessages(received.filter((r, i) => r.message.receiptNonce === nonces[i])));
-    }
-    return { Messages: received.map((r) => render(r, queue, systemNames, filter)) };
+    // Written to a connection that turns out dead: back at once, unless received again since.
+    ctx.onUndelivered?.(() => result.giveBack());
+    return { Messages: received.map((r) => render(r, queue.fifo, systemNames, filter)) };
   },
 });

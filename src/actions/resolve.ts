@@ -1,6 +1,5 @@
-import { errors } from '../api/errors.js';
 import { parseQueueUrl, type QueueAddress } from '../api/queueUrl.js';
-import type { Queue } from '../engine/queue.js';
+import type { QueueInfo } from '../engine/address.js';
 import type { RequestContext } from './action.js';
 
 /**
@@ -20,13 +19,8 @@ function addressOf(url: string): QueueAddress {
   return address;
 }
 
-export function resolveQueue(ctx: RequestContext, url: string): Queue {
+/** The queue (QueueDoesNotExist when there is none): its info is also its address for the engine. */
+export function resolveQueue(ctx: RequestContext, url: string): QueueInfo {
   const address = addressOf(url);
-  ctx.engine.tick();
-  const queue = ctx.engine.getQueue(
-    { region: address.region ?? ctx.region, accountId: address.accountId ?? ctx.accountId },
-    address.name,
-  );
-  if (!queue) throw errors.queueDoesNotExist();
-  return queue;
+  return ctx.engine.requireQueue({ region: address.region ?? ctx.region, accountId: address.accountId ?? ctx.accountId, name: address.name });
 }

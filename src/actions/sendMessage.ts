@@ -7,10 +7,12 @@ import {
   struct,
   wire,
 } from '../api/shapes.js';
-import { action } from './action.js';
-import type { MessageData } from '../engine/message.js';
-import { prepareMessage, type MessageInput, type PreparedMessage } from './messageInput.js';
+import { action, type RequestContext } from './action.js';
+import type { MessageInput, SendOptions } from '../engine/messageBuilder.js';
+import type { SendResult } from '../engine/messaging.js';
 import { resolveQueue } from './resolve.js';
+
+export type { SendResult };
 
 export const SendMessageRequestMembers = {
   MessageBody: required(string),
@@ -20,14 +22,6 @@ export const SendMessageRequestMembers = {
   MessageDeduplicationId: string,
   MessageGroupId: string,
 };
-
-export interface SendResult {
-  MD5OfMessageBody: string;
-  MD5OfMessageAttributes?: string;
-  MD5OfMessageSystemAttributes?: string;
-  MessageId: string;
-  SequenceNumber?: string;
-}
 
 export const SendResultMembers = {
   MD5OfMessageBody: string,
@@ -48,24 +42,11 @@ export const sendMessage = action<MessageInput & { QueueUrl: string }, SendResul
   output: struct(SendResultMembers),
   handler(ctx, input) {
     const queue = resolveQueue(ctx, input.QueueUrl);
-    const prepared = prepareMessage(ctx, queue, input, false);
-    const { data } = queue.send(prepared.data, prepared.delaySeconds);
-    return sendResult(prepared, data);
+    return ctx.engine.sendMessage(queue, input, sendOptions(ctx, false));
   },
 });
 
-/**
- * The answer to one sent message: `prepared` is what was validated and digested, `stored` what
- * the queue kept (on a FIFO duplicate, the original's id and sequence number). Built member by
- * member: this runs for every message of every batch.
- */
-export function sendResult<T extends object = object>(prepared: PreparedMessage, stored: MessageData, head?: T): SendResult & T {
-  const out = (head ?? {}) as SendResult & T;
-  out.MD5OfMessageBody = prepared.md5OfBody;
-  const d = prepared.data;
-  if (d.md5OfMessageAttributes) out.MD5OfMessageAttributes = d.md5OfMessageAttributes;
-  if (d.md5OfMessageSystemAttributes) out.MD5OfMessageSystemAttributes = d.md5OfMessageSystemAttributes;
-  out.MessageId = stored.id;
-  if (stored.sequenceNumber) out.SequenceNumber = stored.sequenceNumber;
-  return out;
+/** SenderId is the caller's access key id, else its account; AWSTraceHeader defaults to the X-Amzn-Trace-Id header. */
+export function sendOptions(ctx: RequestContext, batch: boolean): SendOptions {
+  return { batch, senderId: ctx.accessKeyId ?? ctx.accountId, traceHeader: ctx.traceHeader };
 }

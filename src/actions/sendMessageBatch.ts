@@ -1,16 +1,26 @@
-import { batchFailure, errors, SqsError, type BatchResultErrorEntry } from '../api/errors.js';
+import { batchFailure, errors, type BatchResultErrorEntry } from '../api/errors.js';
 import { limits } from '../api/limits.js';
 import { FailedList, list, required, string, struct, wire } from '../api/shapes.js';
 import { action } from './action.js';
 import { checkBatchEntries } from './batch.js';
-import { messageSize, prepareMessage, type MessageInput, type PreparedMessage } from './messageInput.js';
+import type { MessageInput } from '../engine/messageBuilder.js';
 import { resolveQueue } from './resolve.js';
-import { SendMessageRequestMembers, sendResult, SendResultMembers, type SendResult } from './sendMessage.js';
+import { SendMessageRequestMembers, sendOptions, SendResultMembers, type SendResult } from './sendMessage.js';
 
 type Entry = MessageInput & { Id: string };
 
 const ENTRY = 'SendMessageBatchRequestEntry';
-const FIFO_ID_RULE = /MessageGroupId|MessageDeduplicationId|ContentBasedDeduplication/;
+
+/** Body + attribute bytes, as SQS counts them against the batch's 1 MiB (F73, F110). */
+function messageSize(input: MessageInput): number {
+  let size = Buffer.byteLength(input.MessageBody, 'utf8');
+  for (const [name, value] of Object.entries(input.MessageAttributes ?? {})) {
+    size += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value?.DataType ?? '', 'utf8');
+    if (typeof value?.StringValue === 'string') size += Buffer.byteLength(value.StringValue, 'utf8');
+    if (typeof value?.BinaryValue === 'string') size += Math.floor((value.BinaryValue.replace(/=+$/, '').length * 3) / 4);
+  }
+  return size;
+}
 
 /**
  * SendMessageBatch: whole-request errors for the batch as a whole (count, ids, total size
@@ -35,29 +45,7 @@ export const sendMessageBatch = action<
     checkBatchEntries(input.Entries, ENTRY);
     const total = input.Entries.reduce((sum, e) => sum + messageSize(e), 0);
     if (total > limits.maxBatchPayload) throw errors.batchRequestTooLong(limits.maxBatchPayload, total);
-    const prepared: (PreparedMessage | SqsError)[] = input.Entries.map((entry) => {
-      try {
-        return prepareMessage(ctx, queue, entry, true);
-      } catch (e) {
-        if (!(e instanceof SqsError)) throw e;
-        // On FIFO queues a missing group or deduplication id fails the whole request (F114, F115).
-        if (queue.fifo && FIFO_ID_RULE.test(e.message)) {
-          throw e.errorType.code === 'MissingParameter' ? errors.invalidParameterValue(e.message) : e;
-        }
-        return e;
-      }
-    });
-    const Successful: (SendResult & { Id: string })[] = [];
-    const Failed: BatchResultErrorEntry[] = [];
-    input.Entries.forEach((entry, i) => {
-      const p = prepared[i]!;
-      if (p instanceof SqsError) {
-        Failed.push(batchFailure(entry.Id, p));
-      } else {
-        const { data } = queue.send(p.data, p.delaySeconds);
-        Successful.push(sendResult(p, data, { Id: entry.Id }));
-      }
-    });
-    return { Successful, Failed };
+    const outcome = ctx.engine.sendMessages(queue, input.Entries, sendOptions(ctx, true));
+    return { Successful: outcome.successful as (SendResult & { Id: string })[], Failed: outcome.failed.map((f) => batchFailure(f.Id, f.error)) };
   },
 });

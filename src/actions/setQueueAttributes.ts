@@ -1,7 +1,6 @@
 import { validateQueueAttributes } from '../api/queueAttributes.js';
 import { QueueAttributeMap, required, string, struct, wire } from '../api/shapes.js';
 import { action } from './action.js';
-import { checkRedriveAttributes } from './redrive.js';
 import { resolveQueue } from './resolve.js';
 
 interface Input {
@@ -20,7 +19,6 @@ export const setQueueAttributes = action<Input>({
   handler(ctx, input) {
     const queue = resolveQueue(ctx, input.QueueUrl);
     const attributes = validateQueueAttributes(input.Attributes, { fifo: queue.fifo, creating: false });
-    checkRedriveAttributes(ctx.engine, attributes, queue);
-    queue.applySettings(attributes);
+    ctx.engine.setQueueAttributes(queue, attributes);
   },
 });

@@ -19,26 +19,11 @@ export const startMessageMoveTask = action<Input, { TaskHandle: string }>({
   input: struct({ SourceArn: required(string), DestinationArn: string, MaxNumberOfMessagesPerSecond: integer }),
   output: struct({ TaskHandle: string }),
   handler(ctx, input) {
-    const { engine } = ctx;
-    engine.tick();
     const rate = input.MaxNumberOfMessagesPerSecond;
     if (rate !== undefined && (rate < 1 || rate > 500)) {
       throw errors.invalidParameterValueFor('MaxNumberOfMessagesPerSecond', rate, 'Must be between 1 and 500.');
     }
-    const source = engine.queueByArn(input.SourceArn);
-    if (!source) throw errors.resourceNotFound("The resource that you specified for the SourceArn parameter doesn't exist.");
-    if (input.DestinationArn !== undefined && !engine.queueByArn(input.DestinationArn)) {
-      throw errors.resourceNotFound("The resource that you specified for the DestinationArn parameter doesn't exist.");
-    }
-    if (engine.deadLetterSources(source).length === 0) {
-      throw errors.invalidParameterValue('Source queue must be configured as a Dead Letter Queue.');
-    }
-    if (engine.moveTasks.running(source.arn)) {
-      throw errors.invalidParameterValue(
-        'There is already a task running. Only one active task is allowed for a source queue arn at a given time.',
-      );
-    }
-    const task = engine.moveTasks.start(engine.random.uuid(), source, input.DestinationArn, rate);
+    const task = ctx.engine.startMoveTask(input.SourceArn, input.DestinationArn, rate);
     return { TaskHandle: encodeTaskHandle(task) };
   },
 });

@@ -1,6 +1,5 @@
 import { required, string, struct, TagMap, wire } from '../api/shapes.js';
-import { tooManyTags, validateTags } from '../api/tags.js';
-import { limits } from '../api/limits.js';
+import { validateTags } from '../api/tags.js';
 import { action } from './action.js';
 import { resolveQueue } from './resolve.js';
 
@@ -10,11 +9,6 @@ export const tagQueue = action<{ QueueUrl: string; Tags: Record<string, string> 
   input: struct({ QueueUrl: required(string), Tags: required(wire(TagMap, 'Tag', 'Tags')) }),
   handler(ctx, input) {
     const queue = resolveQueue(ctx, input.QueueUrl);
-    const tags = validateTags(input.Tags);
-    let added = 0;
-    for (const key of tags.keys()) if (!queue.tags.has(key)) added++;
-    if (queue.tags.size + added > limits.maxTagsPerQueue) throw tooManyTags();
-    for (const [k, v] of tags) queue.tags.set(k, v);
-    queue.changed();
+    ctx.engine.tagQueue(queue, validateTags(input.Tags));
   },
 });

@@ -7,8 +7,6 @@ export const untagQueue = action<{ QueueUrl: string; TagKeys: string[] }>({
   name: 'UntagQueue',
   input: struct({ QueueUrl: required(string), TagKeys: required(wire(list(string, 'TagKey'), 'TagKey')) }),
   handler(ctx, input) {
-    const queue = resolveQueue(ctx, input.QueueUrl);
-    for (const key of input.TagKeys) queue.tags.delete(key);
-    queue.changed();
+    ctx.engine.untagQueue(resolveQueue(ctx, input.QueueUrl), input.TagKeys);
   },
 });

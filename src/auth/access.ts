@@ -12,7 +12,7 @@
 import { errors } from '../api/errors.js';
 import { parseQueueUrl } from '../api/queueUrl.js';
 import type { Engine } from '../engine/engine.js';
-import type { Queue } from '../engine/queue.js';
+import type { QueueInfo } from '../engine/address.js';
 import type { Principal } from './sigv4.js';
 import { decodeTaskHandle } from '../actions/moveTaskHandle.js';
 
@@ -102,14 +102,14 @@ function moveTaskSource(action: string, params: Record<string, unknown>): string
  * The queue a request targets, if it names one: QueueUrl, GetQueueUrl's name and owner, or a
  * move task's source queue (by ARN).
  */
-function targetQueue(engine: Engine, principal: Principal, action: string, params: Record<string, unknown>): Queue | undefined {
+function targetQueue(engine: Engine, principal: Principal, action: string, params: Record<string, unknown>): QueueInfo | undefined {
   const sourceArn = moveTaskSource(action, params);
   if (sourceArn !== undefined) return engine.queueByArn(sourceArn);
   if (action === 'GetQueueUrl') {
     const owner = params.QueueOwnerAWSAccountId;
     const name = params.QueueName;
     if (typeof name !== 'string') return undefined;
-    return engine.getQueue({ region: principal.region, accountId: typeof owner === 'string' && owner !== '' ? owner : principal.accountId }, name);
+    return engine.describeQueue({ region: principal.region, accountId: typeof owner === 'string' && owner !== '' ? owner : principal.accountId, name });
   }
   const url = params.QueueUrl;
   if (typeof url !== 'string' || url === '') return undefined;
@@ -119,7 +119,7 @@ function targetQueue(engine: Engine, principal: Principal, action: string, param
   } catch {
     return undefined; // the action answers InvalidAddress itself
   }
-  return engine.getQueue({ region: address.region ?? principal.region, accountId: address.accountId ?? principal.accountId }, address.name);
+  return engine.describeQueue({ region: address.region ?? principal.region, accountId: address.accountId ?? principal.accountId, name: address.name });
 }
 
 /**
@@ -129,20 +129,20 @@ function targetQueue(engine: Engine, principal: Principal, action: string, param
 export function authorize(engine: Engine, principal: Principal, action: string, params: Record<string, unknown>, resourceUrl: string): void {
   const queue = targetQueue(engine, principal, action, params);
   if (!queue) return;
-  const own = queue.scope.accountId === principal.accountId;
-  const verdict = evaluatePolicy(queue.settings.policy, principal.accountId, permissionFor(action), queue.arn);
+  const own = queue.accountId === principal.accountId;
+  const verdict = evaluatePolicy(engine.queuePolicy(queue), principal.accountId, permissionFor(action), queue.arn);
   if (verdict === 'deny') throw errors.accessDenied(resourceUrl);
   if (!own && (OWNER_ONLY.has(action) || verdict !== 'allow')) throw errors.accessDenied(resourceUrl);
   // A move task also writes to its destination: the caller must be able to send there.
   if (action === 'StartMessageMoveTask' && typeof params.DestinationArn === 'string') {
     const destination = engine.queueByArn(params.DestinationArn);
-    if (destination && evaluateAccess(destination, principal, 'sqs:SendMessage') === false) throw errors.accessDenied(resourceUrl);
+    if (destination && evaluateAccess(engine, destination, principal, 'sqs:SendMessage') === false) throw errors.accessDenied(resourceUrl);
   }
 }
 
 /** Whether the caller may do `permission` on `queue`: its own queue unless denied, another's only if allowed. */
-function evaluateAccess(queue: Queue, principal: Principal, permission: string): boolean {
-  const verdict = evaluatePolicy(queue.settings.policy, principal.accountId, permission, queue.arn);
+function evaluateAccess(engine: Engine, queue: QueueInfo, principal: Principal, permission: string): boolean {
+  const verdict = evaluatePolicy(engine.queuePolicy(queue), principal.accountId, permission, queue.arn);
   if (verdict === 'deny') return false;
-  return queue.scope.accountId === principal.accountId || verdict === 'allow';
+  return queue.accountId === principal.accountId || verdict === 'allow';
 }

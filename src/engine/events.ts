@@ -1,9 +1,9 @@
 import { md5OfBody, type Message } from './message.js';
 
 /**
- * What happens to messages, as a stream of events (the testing toolkit's spies, the metrics'
- * counters). Emission sites in the queue are guarded by `active`, so nothing is built when
- * nobody listens and no history is kept.
+ * The spy-visible events of the change stream (changes.ts): what happens to messages (sent,
+ * received, deleted, visibilityChanged, movedToDeadLetterQueue, expired), purges, and fair-queue
+ * tenants turning noisy or quiet. Built only when someone listens to the `events` topic.
  */
 
 export type MessageEventType = 'sent' | 'received' | 'deleted' | 'visibilityChanged' | 'movedToDeadLetterQueue' | 'expired';
@@ -95,27 +95,6 @@ export interface SqsEvent {
 
 export type SqsEventListener = (event: SqsEvent) => void;
 
-/** A cheap counter hook (metrics): called for every event before any event object is built. */
-export type EventCounter = (type: SqsEventType, queue: QueueLike, count: number) => void;
-
-/** What the emulator needs to know of a queue to describe it. */
-export interface QueueLike {
-  readonly name: string;
-  readonly arn: string;
-  readonly scope: { readonly region: string; readonly accountId: string };
-}
-
-const identities = new WeakMap<QueueLike, QueueIdentity>();
-
-export function queueIdentity(queue: QueueLike): QueueIdentity {
-  let id = identities.get(queue);
-  if (!id) {
-    id = Object.freeze({ name: queue.name, region: queue.scope.region, accountId: queue.scope.accountId, arn: queue.arn });
-    identities.set(queue, id);
-  }
-  return id;
-}
-
 class Spied implements SpiedMessage {
   readonly messageId: string;
   readonly body: string;
@@ -179,125 +158,23 @@ class Spied implements SpiedMessage {
   }
 }
 
-interface Extra {
-  receiptHandle?: string;
-  visibilityTimeout?: number;
-  deadLetterQueue?: QueueLike;
+/** Extra members of a message event. */
+export interface MessageEventExtra {
+  readonly receiptHandle?: string;
+  readonly visibilityTimeout?: number;
+  readonly deadLetterQueue?: QueueIdentity;
 }
 
-/**
- * The engine's event hub: listeners plus a bounded history of recent events (a ring), so that
- * a test can ask for an event that happened before it started waiting.
- */
-export class EngineEvents {
-  /** True when someone listens or history is kept: emission sites check this first. */
-  active = false;
-  /** True when events must be built (listeners or history); otherwise only the counter runs. */
-  private full = false;
-  private counter: EventCounter | undefined;
-  private listeners: SqsEventListener[] = [];
-  private ring: (SqsEvent | undefined)[] = [];
-  private next = 0;
-  private capacity: number;
+export function messageEvent(type: MessageEventType, at: number, queue: QueueIdentity, message: Message, extra?: MessageEventExtra): SqsEvent {
+  const event: { -readonly [K in keyof SqsEvent]: SqsEvent[K] } = { type, at, queue };
+  event.message = new Spied(message, event, extra?.receiptHandle);
+  if (extra?.visibilityTimeout !== undefined) event.visibilityTimeout = extra.visibilityTimeout;
+  if (extra?.deadLetterQueue) event.deadLetterQueue = extra.deadLetterQueue;
+  return event;
+}
 
-  constructor(
-    private readonly now: () => number,
-    historySize = 0,
-  ) {
-    this.capacity = Math.max(0, Math.floor(historySize));
-    this.update();
-  }
-
-  /** How many past events are kept for `history()` and `waitFor`; 0 keeps none. */
-  get historySize(): number {
-    return this.capacity;
-  }
-
-  set historySize(size: number) {
-    this.capacity = Math.max(0, Math.floor(size));
-    this.clearHistory();
-    this.update();
-  }
-
-  subscribe(listener: SqsEventListener): () => void {
-    this.listeners = [...this.listeners, listener];
-    this.update();
-    return () => this.unsubscribe(listener);
-  }
-
-  /** Installs the one counter (metrics). */
-  setCounter(counter: EventCounter | undefined): void {
-    this.counter = counter;
-    this.update();
-  }
-
-  unsubscribe(listener: SqsEventListener): void {
-    this.listeners = this.listeners.filter((l) => l !== listener);
-    this.update();
-  }
-
-  /** Kept events, oldest first. */
-  history(): SqsEvent[] {
-    const out: SqsEvent[] = [];
-    const n = this.ring.length;
-    for (let i = 0; i < n; i++) {
-      const e = this.ring[(this.next + i) % n];
-      if (e) out.push(e);
-    }
-    return out;
-  }
-
-  clearHistory(): void {
-    this.ring = [];
-    this.next = 0;
-  }
-
-  /** A message event; call only when `active`. */
-  message(type: MessageEventType, queue: QueueLike, message: Message, extra?: Extra): void {
-    this.counter?.(type, queue, 1);
-    if (!this.full) return;
-    const event: { -readonly [K in keyof SqsEvent]: SqsEvent[K] } = { type, at: this.now(), queue: queueIdentity(queue) };
-    event.message = new Spied(message, event, extra?.receiptHandle);
-    if (extra?.visibilityTimeout !== undefined) event.visibilityTimeout = extra.visibilityTimeout;
-    if (extra?.deadLetterQueue) event.deadLetterQueue = queueIdentity(extra.deadLetterQueue);
-    this.emit(event);
-  }
-
-  /** A purge; call only when `active`. */
-  purged(queue: QueueLike, count: number): void {
-    this.counter?.('purged', queue, count);
-    if (!this.full) return;
-    this.emit({ type: 'purged', at: this.now(), queue: queueIdentity(queue), count });
-  }
-
-  /** A fair-queue tenant changed status; call only when `active`. */
-  group(type: GroupEventType, queue: QueueLike, figures: GroupFigures & { reason: NoisyReason | QuietReason }): void {
-    this.counter?.(type, queue, 1);
-    if (!this.full) return;
-    const event: { -readonly [K in keyof SqsEvent]: SqsEvent[K] } = { type, at: this.now(), queue: queueIdentity(queue) };
-    event.group = Object.freeze({ ...figures, event });
-    this.emit(event);
-  }
-
-  private emit(event: SqsEvent): void {
-    if (this.capacity > 0) {
-      if (this.ring.length < this.capacity) this.ring.push(event);
-      else {
-        this.ring[this.next] = event;
-        this.next = (this.next + 1) % this.capacity;
-      }
-    }
-    for (const listener of this.listeners) {
-      try {
-        listener(event);
-      } catch {
-        // A failing listener (a test's assertion) must not break the queue operation.
-      }
-    }
-  }
-
-  private update(): void {
-    this.full = this.listeners.length > 0 || this.capacity > 0;
-    this.active = this.full || this.counter !== undefined;
-  }
+export function groupEvent(type: GroupEventType, at: number, queue: QueueIdentity, figures: GroupFigures & { reason: NoisyReason | QuietReason }): SqsEvent {
+  const event: { -readonly [K in keyof SqsEvent]: SqsEvent[K] } = { type, at, queue };
+  event.group = Object.freeze({ ...figures, event });
+  return event;
 }

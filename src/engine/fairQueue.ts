@@ -1,7 +1,10 @@
+import type { ChangeStream } from './changes.js';
 import type { Clock } from './clock.js';
-import type { EngineEvents, GroupFigures, QueueLike, QuietReason, NoisyReason } from './events.js';
+import type { GroupFigures, NoisyReason, QueueIdentity, QuietReason } from './events.js';
 import { MessageList, type Message } from './message.js';
-import type { Scheduler, Task } from './scheduler.js';
+import type { Scheduler } from './scheduler.js';
+export { PROCESSING_BUCKET_MS } from './tenantHeap.js';
+import { Tenant, TenantHeap, windowAdd, windowValue, type TenantOwner, type Window } from './tenantHeap.js';
 
 /**
  * Fair queues: on a standard queue every MessageGroupId is a tenant, and a receive returns
@@ -39,70 +42,17 @@ const SHARE_DIVISOR = 10;
 const NOISY_MIN_INFLIGHT = 30;
 /** A tenant that sent nothing for 5 minutes is quiet again. */
 export const QUIET_AFTER_MS = 5 * 60_000;
-/** Processing-time window: two buckets of this length (the current and the previous). */
-export const PROCESSING_BUCKET_MS = 30_000;
-
-/** Processing time (ms) in two rolling buckets. */
-interface Window {
-  bucket: number;
-  current: number;
-  previous: number;
-}
-
-function windowAdd(w: Window, now: number, ms: number): boolean {
-  const bucket = Math.floor(now / PROCESSING_BUCKET_MS);
-  const rotated = bucket !== w.bucket;
-  if (rotated) {
-    w.previous = bucket === w.bucket + 1 ? w.current : 0;
-    w.current = 0;
-    w.bucket = bucket;
-  }
-  w.current += ms;
-  return rotated;
-}
-
-function windowValue(w: Window, now: number): number {
-  const bucket = Math.floor(now / PROCESSING_BUCKET_MS);
-  if (bucket === w.bucket) return w.current + w.previous;
-  return bucket === w.bucket + 1 ? w.current : 0;
-}
-
-class Tenant implements Task, Window {
-  version = 0;
-  /** Its visible messages, oldest `readySeq` first. */
-  readonly ready = new MessageList(['readyPrev', 'readyNext']);
-  inflight = 0;
-  delayed = 0;
-  lastSentAt = -Infinity;
-  /** Position in the quiet heap; -1 when not in it. */
-  heapIndex = -1;
-  noisy: NoisyReason | undefined;
-  /** A 5-minute check is scheduled. */
-  timerArmed = false;
-  bucket = 0;
-  current = 0;
-  previous = 0;
-
-  constructor(
-    readonly id: string,
-    private readonly fair: FairQueue,
-  ) {}
-
-  run(now: number): void {
-    this.timerArmed = false;
-    this.fair.onQuietTimer(this, now);
-  }
-}
 
 /** What the fair queue needs of its queue. */
-export interface FairOwner extends QueueLike {
+export interface FairOwner {
+  readonly identity: QueueIdentity;
   readonly approximateNumberOfMessagesNotVisible: number;
 }
 
 export interface FairEnvironment {
   readonly clock: Clock;
   readonly scheduler: Scheduler;
-  readonly events: EngineEvents;
+  readonly changes: ChangeStream;
 }
 
 /** A noisy tenant as readers see it. */
@@ -121,12 +71,12 @@ export interface FairQueueMetrics {
   readonly noisyGroups: readonly NoisyGroup[];
 }
 
-export class FairQueue {
+export class FairQueue implements TenantOwner {
   /** Ungrouped visible messages in the order they became visible: the pre-fair-queue list. */
   readonly ready = new MessageList(['readyPrev', 'readyNext']);
   private readonly tenants = new Map<string, Tenant>();
-  /** Quiet tenants with visible messages: a binary min-heap by their head's `readySeq`. */
-  private readonly heap: Tenant[] = [];
+  /** Quiet tenants with visible messages, by their head's `readySeq`. */
+  private readonly heap = new TenantHeap();
   private readonly noisy = new Set<Tenant>();
   /** Tenants with at least 30 in flight: the only ones the concurrency share can make noisy. */
   private readonly heavy = new Set<Tenant>();
@@ -257,7 +207,7 @@ export class FairQueue {
   next(now: number): Message | undefined {
     for (;;) {
       const global = this.ready.head;
-      const top = this.heap[0];
+      const top = this.heap.top;
       if (top && (!global || top.ready.head!.readySeq < global.readySeq)) {
         if (this.evaluate(top, now)) continue;
         return top.ready.head;
@@ -274,13 +224,13 @@ export class FairQueue {
   /** PurgeQueue or DeleteQueue: everything goes; noisy tenants turn quiet (announced when `announce`). */
   clear(announce: boolean): void {
     const now = this.env.clock.now();
-    if (announce && this.env.events.active) {
+    if (announce && this.env.changes.messages) {
       for (const t of this.noisy) this.emitQuiet(t, 'backlogEmpty', now, { visible: 0, delayed: 0, inflight: 0 });
     }
     for (const t of this.tenants.values()) t.version++;
     this.ready.clear();
     this.tenants.clear();
-    this.heap.length = 0;
+    this.heap.clear();
     this.noisy.clear();
     this.heavy.clear();
     this.timed.clear();
@@ -373,30 +323,30 @@ export class FairQueue {
     if (reason !== undefined) {
       if (t.noisy === undefined) {
         t.noisy = reason;
-        if (t.heapIndex >= 0) this.heapRemove(t);
+        if (t.heapIndex >= 0) this.heap.remove(t);
         this.noisy.add(t);
         this.armQuietTimer(t);
-        if (this.env.events.active) this.env.events.group('groupNoisy', this.owner, { ...this.figures(t, now), reason });
+        if (this.env.changes.messages) this.env.changes.group('groupNoisy', this.owner.identity, { ...this.figures(t, now), reason });
       } else t.noisy = reason;
       return true;
     }
     if (t.noisy !== undefined) {
       t.noisy = undefined;
       this.noisy.delete(t);
-      if (this.env.events.active) {
+      if (this.env.changes.messages) {
         const why: QuietReason = t.ready.size + t.delayed === 0 ? 'backlogEmpty' : now - t.lastSentAt >= QUIET_AFTER_MS ? 'noRecentSends' : 'sharesFell';
         this.emitQuiet(t, why, now);
       }
     }
     if (t.ready.size === 0) {
-      if (t.heapIndex >= 0) this.heapRemove(t);
-    } else if (t.heapIndex < 0) this.heapInsert(t);
-    else this.heapFix(t.heapIndex);
+      if (t.heapIndex >= 0) this.heap.remove(t);
+    } else if (t.heapIndex < 0) this.heap.insert(t);
+    else this.heap.fix(t.heapIndex);
     return false;
   }
 
   private emitQuiet(t: Tenant, reason: QuietReason, now: number, counts?: { visible: number; delayed: number; inflight: number }): void {
-    this.env.events.group('groupQuiet', this.owner, { ...this.figures(t, now), ...counts, reason });
+    this.env.changes.group('groupQuiet', this.owner.identity, { ...this.figures(t, now), ...counts, reason });
   }
 
   private figures(t: Tenant, now: number): GroupFigures {
@@ -449,64 +399,5 @@ export class FairQueue {
       this.timed.delete(t);
       if (this.tenants.get(t.id) === t) this.forgetIfIdle(t, now);
     }
-  }
-
-  // ---- the quiet heap ------------------------------------------------------------------
-
-  private key(i: number): number {
-    return this.heap[i]!.ready.head!.readySeq;
-  }
-
-  private set(i: number, t: Tenant): void {
-    this.heap[i] = t;
-    t.heapIndex = i;
-  }
-
-  private heapInsert(t: Tenant): void {
-    this.set(this.heap.length, t);
-    this.siftUp(this.heap.length - 1);
-  }
-
-  private heapRemove(t: Tenant): void {
-    const i = t.heapIndex;
-    const last = this.heap.pop()!;
-    t.heapIndex = -1;
-    if (last !== t) {
-      this.set(i, last);
-      this.heapFix(i);
-    }
-  }
-
-  private heapFix(i: number): void {
-    this.siftDown(this.siftUp(i));
-  }
-
-  private siftUp(i: number): number {
-    const t = this.heap[i]!;
-    const k = t.ready.head!.readySeq;
-    while (i > 0) {
-      const parent = (i - 1) >> 1;
-      if (this.key(parent) <= k) break;
-      this.set(i, this.heap[parent]!);
-      i = parent;
-    }
-    this.set(i, t);
-    return i;
-  }
-
-  private siftDown(i: number): void {
-    const heap = this.heap;
-    const t = heap[i]!;
-    const k = t.ready.head!.readySeq;
-    for (;;) {
-      const l = 2 * i + 1;
-      if (l >= heap.length) break;
-      const r = l + 1;
-      const c = r < heap.length && this.key(r) < this.key(l) ? r : l;
-      if (this.key(c) >= k) break;
-      this.set(i, heap[c]!);
-      i = c;
-    }
-    this.set(i, t);
   }
 }

@@ -1,26 +1,15 @@
+import type { ChangeStream } from './changes.js';
 import type { Clock } from './clock.js';
 import type { Message } from './message.js';
 import type { Queue } from './queue.js';
+import type { MoveTaskRecord, MoveTaskStatus } from './records.js';
 import type { Scheduler, Task } from './scheduler.js';
 
-export type MoveTaskStatus = 'RUNNING' | 'COMPLETED' | 'CANCELLING' | 'CANCELLED' | 'FAILED';
-
-/** A move task as persisted. */
-export interface MoveTaskRecord {
-  taskId: string;
-  sourceArn: string;
-  destinationArn?: string;
-  maxNumberOfMessagesPerSecond?: number;
-  toMove: number;
-  moved: number;
-  status: MoveTaskStatus;
-  failureReason?: string;
-  startedTimestamp: number;
-}
-
-/** Where move-task changes are announced (persistence; nothing when off). */
-export interface MoveTaskSink {
-  moveTask(task: MoveTask): void;
+/** A move task takes the next visible message out of its source queue. */
+function takeForMove(source: Queue): Message | undefined {
+  const message = source.fifo ? source.groups.first()?.messages.head : source.fair.next(source.env.clock.now());
+  if (message) source.remove(message);
+  return message;
 }
 
 /**
@@ -43,7 +32,7 @@ export class MoveTask implements Task {
     readonly startedTimestamp: number,
     private readonly lookup: (arn: string) => Queue | undefined,
     private readonly scheduler: Scheduler,
-    private readonly changes: { sink: MoveTaskSink | undefined },
+    private readonly changes: ChangeStream,
   ) {}
 
   record(): MoveTaskRecord {
@@ -64,23 +53,24 @@ export class MoveTask implements Task {
   run(now: number): void {
     if (this.status !== 'RUNNING') return;
     this.step(now);
-    this.changes.sink?.moveTask(this);
+    this.announce();
   }
 
   private step(now: number): void {
     const budget = Math.min(this.maxNumberOfMessagesPerSecond ?? Infinity, this.toMove - this.moved);
     for (let i = 0; i < budget; i++) {
-      const message: Message | undefined = this.source.takeForMove();
+      const message = takeForMove(this.source);
       if (!message) break;
       const arn = this.destinationArn ?? message.data.deadLetterQueueSourceArn;
       const destination = arn ? this.lookup(arn) : undefined;
       if (!destination) {
-        this.source.putBack(message);
+        // The destination vanished: the message returns, visible.
+        this.source.adopt(message, message.data, false);
         this.status = 'FAILED';
         this.failureReason = 'AWS.SimpleQueueService.NonExistentQueue';
         return;
       }
-      destination.adoptMoved(message);
+      destination.adopt(message, { ...message.data, deadLetterQueueSourceArn: undefined }, false);
       this.moved++;
     }
     if (this.moved >= this.toMove || this.source.approximateNumberOfMessages === 0 || this.source.deleted) {
@@ -93,7 +83,12 @@ export class MoveTask implements Task {
   cancel(): void {
     this.status = 'CANCELLED';
     this.version++;
-    this.changes.sink?.moveTask(this);
+    this.announce();
+  }
+
+  /** Announces the task's new state (persistence). */
+  announce(): void {
+    if (this.changes.state) this.changes.emitState({ type: 'moveTask', task: this.record() });
   }
 }
 
@@ -105,7 +100,7 @@ export class MoveTasks {
     private readonly clock: Clock,
     private readonly scheduler: Scheduler,
     private readonly lookup: (arn: string) => Queue | undefined,
-    private readonly changes: { sink: MoveTaskSink | undefined },
+    private readonly changes: ChangeStream,
   ) {}
 
   /** Cancels and forgets every task (developer reset). */
@@ -136,7 +131,7 @@ export class MoveTasks {
       this.changes,
     );
     this.add(task);
-    this.changes.sink?.moveTask(task);
+    task.announce();
     this.scheduler.schedule(now, task);
     return task;
   }

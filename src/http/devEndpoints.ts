@@ -7,9 +7,9 @@ import { listMessageMoveTasks } from '../actions/listMessageMoveTasks.js';
 import { listQueueTags } from '../actions/listQueueTags.js';
 import { queueUrl, queueUrlBase } from '../api/queueUrl.js';
 import type { Engine } from '../engine/engine.js';
-import type { Message } from '../engine/message.js';
-import type { Queue } from '../engine/queue.js';
+import type { QueueInfo } from '../engine/address.js';
 import type { FairQueueMetrics } from '../engine/fairQueue.js';
+import type { PeekedMessage } from '../engine/views.js';
 
 /**
  * Developer endpoints under `/_emulator/` — NOT part of the AWS API (no AWS URL starts with
@@ -42,40 +42,41 @@ function baseUrlOf(req: Request): string {
   return `${req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http'}://${host}`;
 }
 
-function contextFor(settings: DevSettings, queue: Queue, baseUrl: string): RequestContext {
+function contextFor(settings: DevSettings, queue: QueueInfo, baseUrl: string): RequestContext {
   return {
     engine: settings.engine,
     requestId: settings.engine.random.uuid(),
-    region: queue.scope.region,
-    accountId: queue.scope.accountId,
+    region: queue.region,
+    accountId: queue.accountId,
     baseUrl,
     signal: new AbortController().signal,
   };
 }
 
 /** The queue's URL as the API hands it out (region in the path outside the default region, F30). */
-function urlOf(queue: Queue, baseUrl: string, defaultRegion: string): string {
-  return queueUrl(queueUrlBase(undefined, baseUrl, queue.scope.region, defaultRegion), queue.scope.accountId, queue.name);
+function urlOf(queue: QueueInfo, baseUrl: string, defaultRegion: string): string {
+  return queueUrl(queueUrlBase(undefined, baseUrl, queue.region, defaultRegion), queue.accountId, queue.name);
 }
 
-function summary(queue: Queue, baseUrl: string, defaultRegion: string): Record<string, unknown> {
-  const redrive = queue.settings.redrive;
+function summary(engine: Engine, queue: QueueInfo, baseUrl: string, defaultRegion: string): Record<string, unknown> {
+  const stats = engine.stats(queue);
+  const redrive = stats.redrive;
   return {
     name: queue.name,
-    region: queue.scope.region,
-    accountId: queue.scope.accountId,
+    region: queue.region,
+    accountId: queue.accountId,
     url: urlOf(queue, baseUrl, defaultRegion),
     arn: queue.arn,
     fifo: queue.fifo,
-    visible: queue.approximateNumberOfMessages,
-    inflight: queue.approximateNumberOfMessagesNotVisible,
-    delayed: queue.approximateNumberOfMessagesDelayed,
+    visible: stats.visible,
+    inflight: stats.inflight,
+    delayed: stats.delayed,
     ...(redrive ? { deadLetterTargetArn: redrive.deadLetterTargetArn, maxReceiveCount: redrive.maxReceiveCount } : {}),
   };
 }
 
 /** A stored message as JSON, without its receipt handle (a peek is not a receive). */
-function peeked(m: Message): Record<string, unknown> {
+function peeked(m: PeekedMessage): Record<string, unknown> {
   const d = m.data;
   const out: Record<string, unknown> = {
     MessageId: d.id,
@@ -106,7 +107,7 @@ function peeked(m: Message): Record<string, unknown> {
   return out;
 }
 
-function details(settings: DevSettings, queue: Queue, baseUrl: string): Record<string, unknown> {
+function details(settings: DevSettings, queue: QueueInfo, baseUrl: string): Record<string, unknown> {
   const ctx = contextFor(settings, queue, baseUrl);
   const url = urlOf(queue, baseUrl, settings.region);
   // The action handlers themselves, so that the answer is exactly what the API reports.
@@ -114,9 +115,9 @@ function details(settings: DevSettings, queue: Queue, baseUrl: string): Record<s
   const tags = listQueueTags.handler(ctx, { QueueUrl: url }) as { Tags?: Record<string, string> };
   const sources = listDeadLetterSourceQueues.handler(ctx, { QueueUrl: url }) as { queueUrls: string[] };
   const tasks = listMessageMoveTasks.handler(ctx, { SourceArn: queue.arn, MaxResults: 10 }) as { Results?: unknown[] };
-  const fair = queue.fairQueueMetrics();
+  const fair = settings.engine.fairQueueMetrics(queue);
   return {
-    ...summary(queue, baseUrl, settings.region),
+    ...summary(settings.engine, queue, baseUrl, settings.region),
     attributes: attributes.Attributes ?? {},
     tags: tags.Tags ?? {},
     deadLetterSourceQueues: sources.queueUrls,
@@ -157,20 +158,18 @@ export function createDevRouter(settings: DevSettings): express.Router {
   const { engine } = settings;
   const router = express.Router();
 
-  const findQueue = (req: Request): Queue | undefined => {
+  const findQueue = (req: Request): QueueInfo | undefined => {
     const { region, accountId, name } = req.params as Record<string, string>;
-    engine.tick();
-    return engine.getQueue({ region: region!, accountId: accountId! }, name!);
+    return engine.describeQueue({ region: region!, accountId: accountId!, name: name! });
   };
 
-  const sorted = (): Queue[] =>
-    [...engine.allQueues()].sort(
-      (a, b) => a.scope.region.localeCompare(b.scope.region) || a.scope.accountId.localeCompare(b.scope.accountId) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
-    );
+  const sorted = (): QueueInfo[] =>
+    engine
+      .queues()
+      .sort((a, b) => a.region.localeCompare(b.region) || a.accountId.localeCompare(b.accountId) || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
 
   router.get('/health', (_req, res) => {
-    let queues = 0;
-    for (const _ of engine.allQueues()) queues++;
+    const queues = engine.queues().length;
     res.json({
       status: 'ok',
       version: settings.version,
@@ -182,9 +181,8 @@ export function createDevRouter(settings: DevSettings): express.Router {
   });
 
   router.get('/queues', (req, res) => {
-    engine.tick();
     const base = baseUrlOf(req);
-    res.json({ region: settings.region, accountId: settings.accountId, queues: sorted().map((q) => summary(q, base, settings.region)) });
+    res.json({ region: settings.region, accountId: settings.accountId, queues: sorted().map((q) => summary(engine, q, base, settings.region)) });
   });
 
   router.get('/queues/:region/:accountId/:name', (req, res) => {
@@ -207,13 +205,8 @@ export function createDevRouter(settings: DevSettings): express.Router {
       res.status(400).json({ error: 'InvalidParameterValue', message: 'state must be ready, delayed or inflight' });
       return;
     }
-    const messages: Record<string, unknown>[] = [];
-    for (const m of queue.messagesOldestFirst()) {
-      if (state !== undefined && m.state !== state) continue;
-      messages.push(peeked(m));
-      if (messages.length >= limit) break;
-    }
-    res.json({ queue: summary(queue, baseUrlOf(req), settings.region), messages });
+    const messages = engine.peek(queue, { limit, state }).map(peeked);
+    res.json({ queue: summary(engine, queue, baseUrlOf(req), settings.region), messages });
   });
 
   router.post('/reset', (_req, res, next) => {
@@ -222,14 +215,14 @@ export function createDevRouter(settings: DevSettings): express.Router {
   });
 
   router.get('/state', (req, res) => {
-    engine.tick();
+    const queues = sorted();
     const base = baseUrlOf(req);
     res.json({
       version: settings.version,
       region: settings.region,
       accountId: settings.accountId,
       now: engine.clock.now(),
-      queues: sorted().map((q) => ({ ...details(settings, q, base), messages: [...q.messagesOldestFirst()].map(peeked) })),
+      queues: queues.map((q) => ({ ...details(settings, q, base), messages: engine.peek(q).map(peeked) })),
     });
   });
 

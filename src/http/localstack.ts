@@ -3,8 +3,8 @@ import { errors, SqsError } from '../api/errors.js';
 import { parseQueueUrl } from '../api/queueUrl.js';
 import { receiveMessage } from '../actions/receiveMessage.js';
 import type { Engine } from '../engine/engine.js';
-import { md5OfBody, type Message } from '../engine/message.js';
-import type { Queue } from '../engine/queue.js';
+import { md5OfBody } from '../engine/message.js';
+import type { PeekedMessage } from '../engine/views.js';
 import { isJsonRequest, jsonProtocol } from '../protocols/json.js';
 import { header, type Protocol, type WireRequest, type WireResponse } from '../protocols/protocol.js';
 import { queryParameters, queryProtocol } from '../protocols/query/query.js';
@@ -51,7 +51,7 @@ function pythonJson(value: unknown): string {
     .join(', ')}}`;
 }
 
-function systemAttributes(m: Message, queue: Queue): Record<string, string> {
+function systemAttributes(m: PeekedMessage, fifo: boolean): Record<string, string> {
   const d = m.data;
   const out: Record<string, string> = Object.create(null);
   out.SenderId = d.senderId;
@@ -60,7 +60,7 @@ function systemAttributes(m: Message, queue: Queue): Record<string, string> {
   out.ApproximateFirstReceiveTimestamp = String(m.firstReceiveTimestamp);
   if (d.traceHeader !== undefined) out.AWSTraceHeader = d.traceHeader;
   if (d.deadLetterQueueSourceArn !== undefined) out.DeadLetterQueueSourceArn = d.deadLetterQueueSourceArn;
-  if (queue.fifo) {
+  if (fifo) {
     if (d.groupId !== undefined) out.MessageGroupId = d.groupId;
     if (d.deduplicationId !== undefined) out.MessageDeduplicationId = d.deduplicationId;
     if (d.sequenceNumber !== undefined) out.SequenceNumber = d.sequenceNumber;
@@ -68,12 +68,12 @@ function systemAttributes(m: Message, queue: Queue): Record<string, string> {
   return out;
 }
 
-function peek(queue: Queue, showInvisible: boolean, showDelayed: boolean): Record<string, unknown>[] {
+function peek(messages: readonly PeekedMessage[], fifo: boolean, showInvisible: boolean, showDelayed: boolean): Record<string, unknown>[] {
   const out: Record<string, unknown>[] = [];
-  for (const m of queue.messagesOldestFirst()) {
+  for (const m of messages) {
     if ((m.state === 'inflight' && !showInvisible) || (m.state === 'delayed' && !showDelayed)) continue;
     const d = m.data;
-    const attributes = systemAttributes(m, queue);
+    const attributes = systemAttributes(m, fifo);
     if (showInvisible) attributes.IsVisible = String(m.state === 'ready');
     if (showDelayed) attributes.IsDelayed = String(m.state === 'delayed');
     const message: Record<string, unknown> = {
@@ -102,7 +102,7 @@ export function localstackEndpoints(settings: LocalStackSettings): express.Route
   const { engine } = settings;
 
   router.get('/_localstack/health', (_req, res) => {
-    const running = !engine.allQueues().next().done;
+    const running = engine.queues().length > 0;
     res
       .status(200)
       .type('application/json')
@@ -179,10 +179,9 @@ export function localstackEndpoints(settings: LocalStackSettings): express.Route
     }
     region ??= CREDENTIAL_REGION.exec(header(wire, 'authorization') ?? '')?.[1] ?? settings.region;
     accountId ??= settings.accountId;
-    engine.tick();
-    const queue = engine.getQueue({ region, accountId }, name);
-    if (!queue) throw errors.queueDoesNotExist();
-    const messages = peek(queue, truthy(values.get('ShowInvisible')), truthy(values.get('ShowDelayed')));
+    const address = { region, accountId, name };
+    const queue = engine.requireQueue(address);
+    const messages = peek(engine.peek(address), queue.fifo, truthy(values.get('ShowInvisible')), truthy(values.get('ShowDelayed')));
     return messages.length > 0 ? messages : undefined;
   }
 

@@ -1,6 +1,8 @@
 import express from 'express';
+import type { QueueInfo } from '../engine/address.js';
 import type { Engine } from '../engine/engine.js';
-import type { QueueLike, SqsEventType } from '../engine/events.js';
+import type { TallyRecord } from '../engine/changes.js';
+import type { SqsEventType } from '../engine/events.js';
 import type { FairQueueMetrics } from '../engine/fairQueue.js';
 import type { Injection } from '../faults/injector.js';
 import type { RequestHooks, RequestRecord } from './dispatch.js';
@@ -71,7 +73,7 @@ export class Metrics {
   readonly hook: RequestHooks = { after: (record) => this.request(record) };
 
   constructor(private readonly engine: Engine) {
-    engine.events.setCounter((type, queue, n) => this.count(type, queue, n));
+    engine.changes.subscribe('tally', (record) => this.count(record));
   }
 
   /** Counts one fault injection (the injector's listener). */
@@ -82,15 +84,15 @@ export class Metrics {
     else this.faults.set(key, { action: i.action, protocol: i.protocol, fault: i.fault, count: 1 });
   }
 
-  private count(type: SqsEventType, queue: QueueLike, n: number): void {
-    const field = COUNTED[type];
+  private count({ event, queue, count }: TallyRecord): void {
+    const field = COUNTED[event];
     if (!field) return;
     let c = this.queues.get(queue.arn);
     if (!c) {
-      c = { region: queue.scope.region, accountId: queue.scope.accountId, name: queue.name, sent: 0, received: 0, deleted: 0, movedToDeadLetterQueue: 0, expired: 0, purged: 0 };
+      c = { region: queue.region, accountId: queue.accountId, name: queue.name, sent: 0, received: 0, deleted: 0, movedToDeadLetterQueue: 0, expired: 0, purged: 0 };
       this.queues.set(queue.arn, c);
     }
-    (c[field] as number) += n;
+    (c[field] as number) += count;
   }
 
   private request(r: RequestRecord): void {
@@ -115,33 +117,33 @@ export class Metrics {
 
   /** The exposition text. Reading it applies passed deadlines first, like any SQS call. */
   render(): string {
-    this.engine.tick();
     const now = this.engine.clock.now();
     const out: string[] = [];
     const family = (name: string, type: 'gauge' | 'counter' | 'histogram', help: string): void => {
       out.push(`# HELP ${PREFIX}${name} ${help}`, `# TYPE ${PREFIX}${name} ${type}`);
     };
-    const queues = [...this.engine.allQueues()].sort((a, b) => a.arn.localeCompare(b.arn));
-    const queueLabels = (q: { scope: { region: string; accountId: string }; name: string }) =>
-      labels({ region: q.scope.region, account: q.scope.accountId, queue: q.name });
+    const queues = this.engine
+      .queues()
+      .sort((a, b) => a.arn.localeCompare(b.arn))
+      .map((q) => ({ q, s: this.engine.stats(q) }));
+    const queueLabels = (q: QueueInfo) => labels({ region: q.region, account: q.accountId, queue: q.name });
 
     family('queue_messages_visible', 'gauge', 'Messages available for retrieval (ApproximateNumberOfMessages).');
-    for (const q of queues) out.push(`${PREFIX}queue_messages_visible${queueLabels(q)} ${q.approximateNumberOfMessages}`);
+    for (const { q, s } of queues) out.push(`${PREFIX}queue_messages_visible${queueLabels(q)} ${s.visible}`);
     family('queue_messages_in_flight', 'gauge', 'Messages received but not yet deleted (ApproximateNumberOfMessagesNotVisible).');
-    for (const q of queues) out.push(`${PREFIX}queue_messages_in_flight${queueLabels(q)} ${q.approximateNumberOfMessagesNotVisible}`);
+    for (const { q, s } of queues) out.push(`${PREFIX}queue_messages_in_flight${queueLabels(q)} ${s.inflight}`);
     family('queue_messages_delayed', 'gauge', 'Messages not yet available because of a delay (ApproximateNumberOfMessagesDelayed).');
-    for (const q of queues) out.push(`${PREFIX}queue_messages_delayed${queueLabels(q)} ${q.approximateNumberOfMessagesDelayed}`);
+    for (const { q, s } of queues) out.push(`${PREFIX}queue_messages_delayed${queueLabels(q)} ${s.delayed}`);
     family('queue_oldest_message_age_seconds', 'gauge', 'Age of the oldest message stored in the queue, in seconds (0 when empty).');
-    for (const q of queues) {
-      const oldest = q.messagesOldestFirst().next();
-      const age = oldest.done ? 0 : Math.max(0, now - oldest.value.enqueuedAt) / 1000;
+    for (const { q, s } of queues) {
+      const age = s.oldestEnqueuedAt === undefined ? 0 : Math.max(0, now - s.oldestEnqueuedAt) / 1000;
       out.push(`${PREFIX}queue_oldest_message_age_seconds${queueLabels(q)} ${num(age)}`);
     }
 
     // Fair queues: standard queues only.
     // https://docs.aws.amazon.com/AWSSimpleQueueService/latest/SQSDeveloperGuide/sqs-fair-queues.html
-    const fair = queues.flatMap((q) => {
-      const m = q.fairQueueMetrics();
+    const fair = queues.flatMap(({ q }) => {
+      const m = this.engine.fairQueueMetrics(q);
       return m ? [{ q, m }] : [];
     });
     const fairGauge = (name: string, help: string, value: (m: FairQueueMetrics) => number): void => {

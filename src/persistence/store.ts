@@ -2,10 +2,11 @@ import { closeSync, existsSync, fsync, mkdirSync, openSync, readdirSync, readFil
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Low } from 'lowdb';
-import type { DeletedQueueRecord, Engine, EngineState } from '../engine/engine.js';
+import type { QueueAddress } from '../engine/address.js';
+import type { StateRecord } from '../engine/changes.js';
+import type { Engine } from '../engine/engine.js';
 import type { MessageData } from '../engine/message.js';
-import type { MoveTask, MoveTaskRecord } from '../engine/moveTasks.js';
-import { messageRecord, messageRecordJson, type AttemptRecord, type ChangeSink, type MessageRecord, type Queue, type QueueRecord } from '../engine/queue.js';
+import type { AttemptRecord, DeletedQueueRecord, EngineState, MessageRecord, MoveTaskRecord, QueueRecord } from '../engine/records.js';
 import type { Logger } from '../log.js';
 import { acquireLock, JsonLinesFile, type JsonLines } from './files.js';
 
@@ -82,19 +83,9 @@ function readLegacySnapshot(path: string): Snapshot | undefined {
   return { journal: parsed.journal as number, state: parsed.state as EngineState };
 }
 
-type Pending =
-  | { t: 'q'; q: Queue }
-  | { t: 'qd'; k: string; at?: number }
-  | { t: 'm'; k: string; m: Parameters<typeof messageRecord>[0] }
-  | { t: 'd'; k: string; id: string }
-  | { t: 'p'; k: string }
-  | { t: 'dd'; k: string; key: string; exp: number; data: MessageData }
-  | { t: 'mt'; task: MoveTask }
-  | { t: 'ra'; k: string; r: AttemptRecord };
-
 const fsyncAsync = promisify(fsync);
 
-const keyOf = (q: Queue): string => `${q.scope.region}/${q.scope.accountId}/${q.name}`;
+const keyOf = (q: QueueAddress): string => `${q.region}/${q.accountId}/${q.name}`;
 const JOURNAL = /^journal-(\d+)\.jsonl$/;
 /** The journal is folded into a new snapshot once it outgrows both this and the last snapshot. */
 const COMPACT_BYTES = 16 * 1024 * 1024;
@@ -159,8 +150,66 @@ function replay({ entries, moveTasks, deleted }: Restoring, op: Op): void {
   }
 }
 
-export class Store implements ChangeSink {
-  private pending: Pending[] = [];
+/**
+ * The journal line of a commit: each record written once, with its latest state in the commit:
+ * a queue where it first appears (before its messages), a message or move task where it last
+ * changed (after any purge). A queue deleted and created again starts a new generation.
+ */
+function journalOps(pending: readonly StateRecord[]): Op[] {
+  const generation = new Map<string, number>();
+  const keyed = (p: StateRecord & { address: QueueAddress }): string => `${keyOf(p.address)}#${generation.get(keyOf(p.address)) ?? 0}`;
+  const queueKey = (r: QueueRecord): string => `${keyOf(r)}#${generation.get(keyOf(r)) ?? 0}`;
+  const last = new Map<string, number>();
+  const latestQueue = new Map<string, QueueRecord>();
+  pending.forEach((p, i) => {
+    if (p.type === 'messageStored' || p.type === 'messageUpdated') last.set(`${keyed(p)}\u0000${p.message.data.id}`, i);
+    else if (p.type === 'moveTask') last.set(p.task.taskId, i);
+    else if (p.type === 'queueCreated' || p.type === 'queueUpdated' || p.type === 'queuePurged') latestQueue.set(queueKey(p.queue), p.queue);
+    else if (p.type === 'queueDeleted') generation.set(keyOf(p.address), (generation.get(keyOf(p.address)) ?? 0) + 1);
+  });
+  generation.clear();
+  const seen = new Set<string>();
+  const ops: Op[] = [];
+  pending.forEach((p, i) => {
+    switch (p.type) {
+      case 'messageStored':
+      case 'messageUpdated':
+        if (last.get(`${keyed(p)}\u0000${p.message.data.id}`) === i) ops.push({ t: 'm', k: keyOf(p.address), r: p.message });
+        break;
+      case 'moveTask':
+        if (last.get(p.task.taskId) === i) ops.push({ t: 'mt', r: p.task });
+        break;
+      case 'queuePurged':
+      case 'queueCreated':
+      case 'queueUpdated': {
+        if (p.type === 'queuePurged') ops.push({ t: 'p', k: keyOf(p.queue) });
+        const key = queueKey(p.queue);
+        if (!seen.has(key)) ops.push({ t: 'q', r: latestQueue.get(key)! });
+        seen.add(key);
+        break;
+      }
+      case 'queueDeleted':
+        ops.push(p.deletedAt === undefined ? { t: 'qd', k: keyOf(p.address) } : { t: 'qd', k: keyOf(p.address), at: p.deletedAt });
+        generation.set(keyOf(p.address), (generation.get(keyOf(p.address)) ?? 0) + 1);
+        break;
+      case 'messageRemoved':
+        ops.push({ t: 'd', k: keyOf(p.address), id: p.messageId });
+        break;
+      case 'deduplicationEntry':
+        ops.push({ t: 'dd', k: keyOf(p.address), key: p.entry[0], exp: p.entry[1], data: p.entry[2] });
+        break;
+      case 'receiveAttempt':
+        ops.push({ t: 'ra', k: keyOf(p.address), r: p.attempt });
+        break;
+    }
+  });
+  return ops;
+}
+
+export class Store {
+  /** Changes heard from the engine since the last commit. */
+  private pending: StateRecord[] = [];
+  private unsubscribe: (() => void) | undefined;
   private buffer = '';
   private waiting: (() => void)[] = [];
   private flushing: Promise<void> | undefined;
@@ -239,7 +288,7 @@ export class Store implements ChangeSink {
       // snapshot is written, the old one and the old journals still hold everything.
       const next = Math.max(first, ...journals, 0) + 1;
       store.openJournal(next);
-      engine.changes.sink = store;
+      store.unsubscribe = engine.changes.subscribe('state', (record) => store.pending.push(record));
       void store.writeSnapshot(next).then(
         () => {
           for (const n of journals) unlinkSync(join(dir, `journal-${n}.jsonl`));
@@ -284,34 +333,6 @@ export class Store implements ChangeSink {
     return count;
   }
 
-  // ---- ChangeSink ------------------------------------------------------------------------
-
-  queue(queue: Queue): void {
-    this.pending.push({ t: 'q', q: queue });
-  }
-  queueDeleted(queue: Queue): void {
-    const at = this.engine.deletedAtOf(queue);
-    this.pending.push(at === undefined ? { t: 'qd', k: keyOf(queue) } : { t: 'qd', k: keyOf(queue), at });
-  }
-  message(queue: Queue, message: Parameters<typeof messageRecord>[0]): void {
-    this.pending.push({ t: 'm', k: keyOf(queue), m: message });
-  }
-  removed(queue: Queue, messageId: string): void {
-    this.pending.push({ t: 'd', k: keyOf(queue), id: messageId });
-  }
-  purged(queue: Queue): void {
-    this.pending.push({ t: 'p', k: keyOf(queue) }, { t: 'q', q: queue });
-  }
-  deduplicated(queue: Queue, key: string, expiresAt: number, data: MessageData): void {
-    this.pending.push({ t: 'dd', k: keyOf(queue), key, exp: expiresAt, data });
-  }
-  moveTask(task: MoveTask): void {
-    this.pending.push({ t: 'mt', task });
-  }
-  attempt(queue: Queue, record: AttemptRecord): void {
-    this.pending.push({ t: 'ra', k: keyOf(queue), r: record });
-  }
-
   /**
    * Makes every change made so far durable. In durable mode the returned promise resolves
    * after the fsync that covers them; all requests waiting at that moment share it.
@@ -322,29 +343,8 @@ export class Store implements ChangeSink {
       return Promise.resolve();
     }
     if (this.pending.length > 0) {
-      // Each record is written once, with its state at commit time: a queue where it first
-      // appears (before its messages), a message where it last changed (after any purge).
-      const last = new Map<unknown, number>();
-      this.pending.forEach((p, i) => {
-        if (p.t === 'm') last.set(p.m, i);
-        else if (p.t === 'mt') last.set(p.task, i);
-      });
-      const seen = new Set<unknown>();
-      const ops: Op[] = [];
-      this.pending.forEach((p, i) => {
-        if (p.t === 'm') {
-          if (last.get(p.m) === i) ops.push({ t: 'm', k: p.k, r: messageRecord(p.m) });
-        } else if (p.t === 'mt') {
-          if (last.get(p.task) === i) ops.push({ t: 'mt', r: p.task.record() });
-        } else if (p.t === 'q') {
-          if (!seen.has(p.q)) ops.push({ t: 'q', r: p.q.record() });
-          seen.add(p.q);
-        } else {
-          ops.push(p);
-        }
-      });
+      this.buffer += JSON.stringify(journalOps(this.pending)) + '\n';
       this.pending = [];
-      this.buffer += JSON.stringify(ops) + '\n';
     }
     if (this.buffer === '' && !this.flushing) return Promise.resolve();
     return new Promise((resolve) => {
@@ -401,8 +401,8 @@ export class Store implements ChangeSink {
    */
   private writeSnapshot(journal: number): Promise<void> {
     const write = async (): Promise<void> => {
-      const parts = this.engine.exportParts();
-      const moveTasks = this.engine.moveTasks.records();
+      const parts = this.engine.snapshotParts();
+      const moveTasks = this.engine.moveTaskRecords();
       const deleted = this.engine.deletedRecords();
       const header = { version: 2, journal, savedAt: this.engine.clock.now() };
       this.db.data = {
@@ -420,7 +420,7 @@ export class Store implements ChangeSink {
               let used = 0;
               do {
                 for (let n = 0; n < 256 && !next.done; n++, next = messages.next()) {
-                  const line = `{"m":${messageRecordJson(next.value)}}\n`;
+                  const line = `{"m":${next.value}}\n`;
                   if (used + line.length * 3 > chunk.length) {
                     if (used > 0) yield chunk.subarray(0, used);
                     chunk = Buffer.allocUnsafe(Math.max(SLICE_BYTES, line.length * 3));
@@ -459,7 +459,7 @@ export class Store implements ChangeSink {
     await this.commit();
     await this.flushing;
     this.closed = true;
-    this.engine.changes.sink = undefined;
+    this.unsubscribe?.();
     const old = this.journalNumber;
     closeSync(this.journalFd);
     await this.writeSnapshot(old + 1);

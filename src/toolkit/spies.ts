@@ -1,6 +1,7 @@
 import { parseQueueUrl } from '../api/queueUrl.js';
+import type { ChangeStream } from '../engine/changes.js';
 import type { Engine } from '../engine/engine.js';
-import type { EngineEvents, GroupEventType, MessageEventType, QueueIdentity, SpiedGroup, SpiedMessage, SqsEvent, SqsEventListener } from '../engine/events.js';
+import type { GroupEventType, MessageEventType, QueueIdentity, SpiedGroup, SpiedMessage, SqsEvent, SqsEventListener } from '../engine/events.js';
 
 /** The event stream as the programmatic handle exposes it (`handle.events`). */
 export interface EventStream {
@@ -55,13 +56,58 @@ export class WaitForTimeout extends Error {
   }
 }
 
-export function eventStream(events: EngineEvents): EventStream {
-  return {
-    subscribe: (listener) => events.subscribe(listener),
-    unsubscribe: (listener) => events.unsubscribe(listener),
-    history: () => events.history(),
-    clear: () => events.clearHistory(),
-  };
+/**
+ * The engine's spy-visible events (its change stream's `events` topic) plus a bounded history
+ * of recent ones (a ring), so that a test can ask for an event that happened before it started
+ * waiting. With history 0 and no subscriber nothing listens, so the engine builds no event.
+ */
+export class EventRecorder implements EventStream {
+  private ring: (SqsEvent | undefined)[] = [];
+  private next = 0;
+  private readonly capacity: number;
+  private readonly subscriptions = new Map<SqsEventListener, (() => void)[]>();
+
+  constructor(
+    private readonly changes: ChangeStream,
+    historySize: number,
+  ) {
+    this.capacity = Math.max(0, Math.floor(historySize));
+    if (this.capacity > 0) changes.subscribe('events', (e) => this.keep(e));
+  }
+
+  subscribe(listener: SqsEventListener): () => void {
+    const unsubscribe = this.changes.subscribe('events', listener);
+    this.subscriptions.set(listener, [...(this.subscriptions.get(listener) ?? []), unsubscribe]);
+    return unsubscribe;
+  }
+
+  unsubscribe(listener: SqsEventListener): void {
+    for (const unsubscribe of this.subscriptions.get(listener) ?? []) unsubscribe();
+    this.subscriptions.delete(listener);
+  }
+
+  history(): SqsEvent[] {
+    const out: SqsEvent[] = [];
+    const n = this.ring.length;
+    for (let i = 0; i < n; i++) {
+      const e = this.ring[(this.next + i) % n];
+      if (e) out.push(e);
+    }
+    return out;
+  }
+
+  clear(): void {
+    this.ring = [];
+    this.next = 0;
+  }
+
+  private keep(event: SqsEvent): void {
+    if (this.ring.length < this.capacity) this.ring.push(event);
+    else {
+      this.ring[this.next] = event;
+      this.next = (this.next + 1) % this.capacity;
+    }
+  }
 }
 
 export interface WaitForLongPollOptions {
@@ -88,8 +134,8 @@ export async function waitForLongPoll(engine: Engine, options: WaitForLongPollOp
   const timeoutMs = options.timeoutMs ?? 5_000;
   const waiting = (): number => {
     let n = 0;
-    for (const q of engine.allQueues()) {
-      if (inQueue({ name: q.name, region: q.scope.region, accountId: q.scope.accountId, arn: q.arn })) n += q.waitingReceives;
+    for (const q of engine.queues()) {
+      if (inQueue(q)) n += engine.stats(q).waitingReceives;
     }
     return n;
   };
@@ -132,9 +178,9 @@ function describe(e: SqsEvent): string {
  * tenant): a kept past one (oldest first) or the next one to happen. Rejects after
  * `timeoutMs` with a message listing what was seen instead.
  */
-export function waitFor(events: EngineEvents, options: WaitForGroupOptions): Promise<SpiedGroup>;
-export function waitFor(events: EngineEvents, options?: WaitForOptions): Promise<SpiedMessage>;
-export function waitFor(events: EngineEvents, options: WaitForOptions | WaitForGroupOptions = {}): Promise<SpiedMessage | SpiedGroup> {
+export function waitFor(events: EventStream, options: WaitForGroupOptions): Promise<SpiedGroup>;
+export function waitFor(events: EventStream, options?: WaitForOptions): Promise<SpiedMessage>;
+export function waitFor(events: EventStream, options: WaitForOptions | WaitForGroupOptions = {}): Promise<SpiedMessage | SpiedGroup> {
   const types = new Set<string>(options.event === undefined ? ['sent'] : typeof options.event === 'string' ? [options.event] : options.event);
   let inQueue: (q: QueueIdentity) => boolean;
   try {

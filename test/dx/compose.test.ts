@@ -81,10 +81,10 @@ test('the emulator service starts from its compose environment, creates the conf
   if (command.kind !== 'run') throw new Error('not a run');
   server = await startEmulator({ ...command.options, logLevel: 'silent' });
   port = server.port;
-  const names = [...server.engine.allQueues()].map((q) => q.name).sort();
+  const names = server.engine.queues().map((q) => q.name).sort();
   expect(names).toEqual(['events.fifo', 'orders', 'orders-dlq']);
-  const orders = server.engine.getQueue({ region: 'us-east-1', accountId: '000000000000' }, 'orders')!;
-  expect(orders.settings.redrive).toMatchObject({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:orders-dlq', maxReceiveCount: 3 });
+  const orders = server.engine.stats({ region: 'us-east-1', accountId: '000000000000', name: 'orders' });
+  expect(orders.redrive).toMatchObject({ deadLetterTargetArn: 'arn:aws:sqs:us-east-1:000000000000:orders-dlq', maxReceiveCount: 3 });
 
   // Listening on all interfaces, it answers to its service name and loopback, not to a rebound name.
   expect(await statusFor(port, `sqs:${port}`)).toBe(200);
@@ -135,13 +135,13 @@ test('producer and consumer reach the emulator by service name; queue URLs resol
   expect(sent).toMatchObject({ code: 0 });
   expect(sent.out).toContain(`producer: queue URL http://sqs:${port}/000000000000/orders`);
   expect(sent.out).toContain('producer: sent 5 messages');
-  const orders = server.engine.getQueue({ region: 'us-east-1', accountId: '000000000000' }, 'orders')!;
-  expect(orders.approximateNumberOfMessages).toBe(5);
+  const orders = server.engine.stats({ region: 'us-east-1', accountId: '000000000000', name: 'orders' });
+  expect(orders.visible).toBe(5);
 
   const consumed = await runService(consumer!);
   expect(consumed).toMatchObject({ code: 0 });
   expect(consumed.out).toContain('consumer: done, 5 messages');
   expect(consumed.out.match(/consumer: got \{"order":\d,"item":"book"\} from producer/g)).toHaveLength(5);
   // sqs-consumer deleted each message after handling it.
-  expect(orders.approximateNumberOfMessages + orders.approximateNumberOfMessagesNotVisible).toBe(0);
+  expect(orders.visible + orders.inflight).toBe(0);
 }, 90_000);

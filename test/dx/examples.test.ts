@@ -32,20 +32,20 @@ const nodeEnv = (): NodeJS.ProcessEnv => ({
   AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
 });
 
-const queueNames = (): string[] => [...server.engine.allQueues()].map((q) => q.name);
+const queueNames = (): string[] => server.engine.queues().map((q) => q.name);
 
 test('Node: @aws-sdk/client-sqs send, receive, delete', async () => {
   const r = await run(process.execPath, ['examples/node/send-receive.mjs'], nodeEnv());
   expect(r).toMatchObject({ code: 0, out: expect.stringMatching(/received [0-9a-f-]{36}: hello from Node \(kind=greeting\)\nok\n/) });
-  const q = server.engine.getQueue({ region: 'us-east-1', accountId: '000000000000' }, 'example-node')!;
-  expect(q.approximateNumberOfMessages + q.approximateNumberOfMessagesNotVisible).toBe(0);
+  const q = server.engine.stats({ region: 'us-east-1', accountId: '000000000000', name: 'example-node' });
+  expect(q.visible + q.inflight).toBe(0);
 });
 
 test('Node: sqs-consumer handles and deletes three messages', async () => {
   const r = await run(process.execPath, ['examples/node/consumer.mjs'], nodeEnv());
   expect(r).toMatchObject({ code: 0, out: expect.stringContaining('handled one, three, two\nok\n') });
-  const q = server.engine.getQueue({ region: 'us-east-1', accountId: '000000000000' }, 'example-consumer')!;
-  expect(q.approximateNumberOfMessages + q.approximateNumberOfMessagesNotVisible).toBe(0);
+  const q = server.engine.stats({ region: 'us-east-1', accountId: '000000000000', name: 'example-consumer' });
+  expect(q.visible + q.inflight).toBe(0);
 });
 
 test('jest: a globalSetup that starts the emulator with startEmulator() (the package import, built)', async () => {
@@ -77,6 +77,6 @@ cli.test('AWS CLI: create-queue, send-message, receive-message, delete-message',
   const r = await run('/bin/bash', ['examples/aws-cli/example.sh'], debianEnv({ SQS_ENDPOINT: server.url }));
   expect(r).toMatchObject({ code: 0, out: expect.stringContaining(`queue: ${server.url}/000000000000/example-cli`) });
   expect(r.out).toContain('received: hello from the AWS CLI\nok\n');
-  const q = server.engine.getQueue({ region: 'us-east-1', accountId: '000000000000' }, 'example-cli')!;
-  expect(q.approximateNumberOfMessages + q.approximateNumberOfMessagesNotVisible).toBe(0);
+  const q = server.engine.stats({ region: 'us-east-1', accountId: '000000000000', name: 'example-cli' });
+  expect(q.visible + q.inflight).toBe(0);
 }, 60_000);

@@ -11,9 +11,8 @@ import {
 import { mkdtempSync, readdirSync, writeFileSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Engine, ManualClock, startEmulator } from '../../src/index.js';
-import { messageRecord } from '../../src/engine/queue.js';
-import { md5Hex } from '../../src/engine/md5.js';
+import { ManualClock, startEmulator } from '../../src/index.js';
+import { Engine } from '../../src/engine/engine.js';
 import { jsonClient } from '../support/clients.js';
 
 const quiet = { port: 0, logLevel: 'silent' as const };
@@ -110,10 +109,11 @@ test('a torn last journal record is dropped; a corrupt record or snapshot stops 
 test('a snapshot of the earlier single-document format is read, then replaced by a JSON-lines snapshot', async () => {
   const dataDir = tempDir();
   const engine = new Engine({});
-  const queue = engine.createQueue({ region: 'us-east-1', accountId: '000000000000' }, { name: 'old', fifo: false, attributes: {}, tags: new Map() });
-  queue.send({ id: 'm-1', body: 'from before', md5OfBody: md5Hex('from before'), sentTimestamp: Date.now(), senderId: 'me' }, undefined);
-  const [part] = engine.exportParts();
-  const legacy = { version: 1, journal: 1, savedAt: 0, state: { queues: [{ queue: part!.queue, deduplication: [], messages: [...{ [Symbol.iterator]: () => part!.messages }].map(messageRecord) }] } };
+  const queue = engine.createQueue({ region: 'us-east-1', accountId: '000000000000', name: 'old' }, { fifo: false, attributes: {}, tags: new Map() });
+  engine.sendMessage(queue, { MessageBody: 'from before' }, { batch: false, senderId: 'me' });
+  const [part] = engine.snapshotParts();
+  const messages = [...{ [Symbol.iterator]: () => part!.messages }].map((json) => JSON.parse(json) as unknown);
+  const legacy = { version: 1, journal: 1, savedAt: 0, state: { queues: [{ queue: part!.queue, deduplication: [], messages }] } };
   writeFileSync(join(dataDir, 'snapshot.json'), JSON.stringify(legacy));
   const server = await startEmulator({ ...quiet, dataDir });
   const sqs = jsonClient(server.url);
@@ -151,19 +151,17 @@ test('snapshot mode keeps the state across a clean restart', async () => {
 test('a snapshot of many messages is written in slices and restored whole', async () => {
   const dataDir = tempDir();
   let server = await startEmulator({ ...quiet, dataDir });
-  const queue = server.engine.createQueue({ region: 'us-east-1', accountId: '000000000000' }, { name: 'big', fifo: false, attributes: {}, tags: new Map() });
-  for (let i = 0; i < 23_456; i++) {
-    queue.send({ id: `id-${i}`, body: `b${i}`, md5OfBody: 'x', sentTimestamp: Date.now(), senderId: 'me' }, undefined);
-  }
+  const queue = server.engine.createQueue({ region: 'us-east-1', accountId: '000000000000', name: 'big' }, { fifo: false, attributes: {}, tags: new Map() });
+  for (let i = 0; i < 23_456; i++) server.engine.sendMessage(queue, { MessageBody: `b${i}` }, { batch: false, senderId: 'me' });
   await server.stop();
   const lines = readFileSync(join(dataDir, 'snapshot.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
   expect(lines.filter((l) => l.m)).toHaveLength(23_456);
   expect(lines[0]).toMatchObject({ version: 2 });
   expect(lines.at(-1)).toEqual({ end: true });
   server = await startEmulator({ ...quiet, dataDir });
-  const restored = server.engine.getQueue({ region: 'us-east-1', accountId: '000000000000' }, 'big')!;
-  expect(restored.approximateNumberOfMessages).toBe(23_456);
-  expect(restored.receive({ maxNumberOfMessages: 1 })[0]!.message.data.body).toBe('b0');
+  const restored = { region: 'us-east-1', accountId: '000000000000', name: 'big' };
+  expect(server.engine.stats(restored).visible).toBe(23_456);
+  expect((await server.engine.receiveMessages(restored, { maxNumberOfMessages: 1 })).messages[0]!.data.body).toBe('b0');
   await server.stop();
 });
 
@@ -258,12 +256,12 @@ test('fair queues: after a restart the noisy tenant is still noisy and quiet ten
   for (let i = 0; i < 3; i++) await sqs.send(new ReceiveMessageCommand({ QueueUrl, MaxNumberOfMessages: 10 }));
   await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'small-0', MessageGroupId: 'small' }));
   await sqs.send(new SendMessageCommand({ QueueUrl, MessageBody: 'big-late', MessageGroupId: 'big', DelaySeconds: 30 }));
-  const before = server.engine.getQueue({ region: 'us-east-1', accountId: '000000000000' }, 'fair')!.fairQueueMetrics();
+  const before = server.engine.fairQueueMetrics({ region: 'us-east-1', accountId: '000000000000', name: 'fair' });
   await server.stop();
 
   server = await startEmulator({ ...quiet, dataDir, clock });
   sqs = jsonClient(server.url);
-  const after = server.engine.getQueue({ region: 'us-east-1', accountId: '000000000000' }, 'fair')!.fairQueueMetrics();
+  const after = server.engine.fairQueueMetrics({ region: 'us-east-1', accountId: '000000000000', name: 'fair' });
   expect(after).toEqual(before);
   expect(after).toMatchObject({ ApproximateNumberOfNoisyGroups: 1, ApproximateNumberOfMessagesVisibleInQuietGroups: 1 });
   expect(after!.noisyGroups).toEqual([expect.objectContaining({ groupId: 'big', reason: 'concurrency', inflight: 30, visible: 10, delayed: 1 })]);

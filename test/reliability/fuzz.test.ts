@@ -12,7 +12,6 @@
 import fc from 'fast-check';
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
 import type { RunningEmulator } from '../../src/index.js';
-import type { Queue } from '../../src/engine/queue.js';
 import { emulator } from '../support/clients.js';
 import { toQueryParams } from '../support/wire.js';
 
@@ -315,7 +314,7 @@ async function send(req: Req): Promise<Answer> {
   void pending.finally(() => (settled = true)).catch(() => {});
   for (let i = 0; i < 50 && !settled; i++) {
     await new Promise((r) => setTimeout(r, i < 5 ? 2 : 20));
-    if (!settled && i >= 5 && server.engine.listQueues(SCOPE).some((q) => q.waitingReceives > 0)) server.clock.advance(21_000);
+    if (!settled && i >= 5 && server.engine.listQueues(SCOPE.region, SCOPE.accountId).some((q) => server.engine.stats(q).waitingReceives > 0)) server.clock.advance(21_000);
   }
   return pending;
 }
@@ -358,8 +357,9 @@ function collectHandles(text: string, isJson: boolean): void {
 }
 
 function checkInvariants(received: Set<string>): void {
-  for (const queue of server.engine.listQueues(SCOPE) as Queue[]) {
-    const messages = queue.messageList();
+  for (const queue of server.engine.listQueues(SCOPE.region, SCOPE.accountId)) {
+    const messages = server.engine.peek(queue);
+    const stats = server.engine.stats(queue);
     const counts = { ready: 0, inflight: 0, delayed: 0 };
     const ids = new Set<string>();
     for (const m of messages) {
@@ -368,9 +368,9 @@ function checkInvariants(received: Set<string>): void {
       ids.add(m.data.id);
     }
     const reported = {
-      ready: queue.approximateNumberOfMessages,
-      inflight: queue.approximateNumberOfMessagesNotVisible,
-      delayed: queue.approximateNumberOfMessagesDelayed,
+      ready: stats.visible,
+      inflight: stats.inflight,
+      delayed: stats.delayed,
     };
     if (JSON.stringify(counts) !== JSON.stringify(reported)) {
       throw new Error(`${queue.name}: counts ${JSON.stringify(reported)} but messages ${JSON.stringify(counts)}`);

@@ -225,10 +225,10 @@ export function md5OfAttributes(attributes: Record<string, AttributeValue>): str
  */
 export async function waitingReceives(server: RunningEmulator, queueUrl: string, count = 1): Promise<void> {
   const name = queueUrl.slice(queueUrl.lastIndexOf('/') + 1);
-  const scope = { region: 'us-east-1', accountId: '000000000000' };
+  const address = { region: 'us-east-1', accountId: '000000000000', name };
   for (let i = 0; i < 2000; i++) {
-    const queue = server.engine.getQueue(scope, name);
-    if (queue && queue.waitingReceives >= count) return;
+    const queue = server.engine.describeQueue(address);
+    if (queue && server.engine.stats(queue).waitingReceives >= count) return;
     await new Promise((r) => setTimeout(r, 2));
   }
   throw new Error(`no ${count} waiting receive(s) on ${name}`);

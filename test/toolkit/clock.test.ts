@@ -26,8 +26,8 @@ const START = Date.UTC(2030, 5, 1, 12, 0, 0);
 async function waiting(server: RunningEmulator, url: string, count = 1): Promise<void> {
   const name = url.slice(url.lastIndexOf('/') + 1);
   for (let i = 0; i < 5_000; i++) {
-    const q = server.engine.getQueue({ region: 'us-east-1', accountId: '000000000000' }, name);
-    if (q && q.waitingReceives >= count) return;
+    const q = server.engine.describeQueue({ region: 'us-east-1', accountId: '000000000000', name });
+    if (q && server.engine.stats(q).waitingReceives >= count) return;
     await new Promise((r) => setImmediate(r));
   }
   throw new Error(`no waiting receive on ${name}`);

@@ -134,7 +134,7 @@ test('metrics: false switches the endpoint and the counting off', async () => {
   const server = await emulator({ metrics: false, eventHistory: 0 });
   try {
     expect((await fetch(`${server.url}/metrics`)).status).toBe(404);
-    expect(server.engine.events.active).toBe(false);
+    expect(server.engine.changes.messages).toBe(false);
   } finally {
     await server.stop();
   }

@@ -134,12 +134,12 @@ describe('event history', () => {
       server.events.clear();
       expect(server.events.history()).toEqual([]);
 
-      expect(off.engine.events.active).toBe(false);
+      expect(off.engine.changes.messages).toBe(false);
       const listener = (): void => undefined;
       off.events.subscribe(listener);
-      expect(off.engine.events.active).toBe(true);
+      expect(off.engine.changes.messages).toBe(true);
       off.events.unsubscribe(listener);
-      expect(off.engine.events.active).toBe(false);
+      expect(off.engine.changes.messages).toBe(false);
       await expect(off.waitFor({ queue: '::bad', timeoutMs: 10 })).rejects.toThrow(WaitForTimeout);
       await expect(off.waitFor({ queue: 'http://[bad/x', timeoutMs: 10 })).rejects.toThrow(/neither a queue name, URL nor ARN/);
     } finally {

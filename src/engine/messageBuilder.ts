@@ -1,17 +1,19 @@
 import { createHash } from 'node:crypto';
 import { errors, type SqsError } from '../api/errors.js';
 import { limits } from '../api/limits.js';
-import {
-  hasInvalidCharacters,
-  validateGroupOrDeduplicationId,
-  validateMessageAttributes,
-  validateSystemAttributes,
-} from '../api/messages.js';
+import { hasInvalidCharacters, validateGroupOrDeduplicationId, validateMessageAttributes, validateSystemAttributes } from '../api/messages.js';
 import type { MessageAttributeValueData } from '../api/shapes.js';
-import { md5Hex, md5OfAttributes } from '../engine/md5.js';
-import type { MessageData } from '../engine/message.js';
-import type { Queue } from '../engine/queue.js';
-import type { RequestContext } from './action.js';
+import { md5Hex, md5OfAttributes } from './md5.js';
+import type { MessageData } from './message.js';
+import type { Random } from './random.js';
+
+/**
+ * Building a message to store: the checks SendMessage makes against the queue (body,
+ * DelaySeconds, attributes, size vs MaximumMessageSize, the FIFO rules on MessageGroupId,
+ * MessageDeduplicationId and ContentBasedDeduplication), then MessageId, SentTimestamp,
+ * SenderId, AWSTraceHeader and the MD5 digests.
+ * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
+ */
 
 /** The members SendMessage and a SendMessageBatch entry share. */
 export interface MessageInput {
@@ -23,10 +25,24 @@ export interface MessageInput {
   MessageGroupId?: string;
 }
 
-type Mutable<T> = { -readonly [K in keyof T]: T[K] };
+/** Who sends, and how the request came. */
+export interface SendOptions {
+  /** SendMessageBatch: AWS's batch wording where it differs (F112), FIFO id rules fail the whole request (F114, F115). */
+  readonly batch: boolean;
+  /** The SenderId system attribute: the caller's access key id, else its account. */
+  readonly senderId: string;
+  /** The `X-Amzn-Trace-Id` request header (AWSTraceHeader unless the message sets one). */
+  readonly traceHeader?: string;
+}
 
-/** Bodies longer than this keep their MD5; shorter ones have it recomputed when received. */
-const STORED_MD5_MIN_LENGTH = 1024;
+/** What building needs of the queue and the engine. */
+export interface BuildTarget {
+  readonly fifo: boolean;
+  readonly maximumMessageSize: number;
+  readonly contentBasedDeduplication: boolean;
+  readonly now: number;
+  readonly random: Random;
+}
 
 export interface PreparedMessage {
   readonly data: MessageData;
@@ -35,23 +51,13 @@ export interface PreparedMessage {
   readonly delaySeconds: number | undefined;
 }
 
-/** Body + attribute bytes, as SQS counts them against MaximumMessageSize (F73). */
-export function messageSize(input: MessageInput): number {
-  let size = Buffer.byteLength(input.MessageBody, 'utf8');
-  for (const [name, value] of Object.entries(input.MessageAttributes ?? {})) {
-    size += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value?.DataType ?? '', 'utf8');
-    if (typeof value?.StringValue === 'string') size += Buffer.byteLength(value.StringValue, 'utf8');
-    if (typeof value?.BinaryValue === 'string') size += Math.floor((value.BinaryValue.replace(/=+$/, '').length * 3) / 4);
-  }
-  return size;
-}
+type Mutable<T> = { -readonly [K in keyof T]: T[K] };
 
-/**
- * Validates one message for `queue` and computes its digests. `batch` selects AWS's batch
- * wording where it differs from SendMessage (F112).
- * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_SendMessage.html
- */
-export function prepareMessage(ctx: RequestContext, queue: Queue, input: MessageInput, batch: boolean): PreparedMessage {
+/** Bodies longer than this keep their MD5; shorter ones have it recomputed when received. */
+const STORED_MD5_MIN_LENGTH = 1024;
+
+/** Validates one message for the queue and computes its digests. */
+export function buildMessage(target: BuildTarget, input: MessageInput, options: SendOptions): PreparedMessage {
   const body = input.MessageBody;
   if (body === undefined || body === '') throw errors.missingParameter('MessageBody');
   const delay = input.DelaySeconds;
@@ -61,21 +67,21 @@ export function prepareMessage(ctx: RequestContext, queue: Queue, input: Message
   if (hasInvalidCharacters(body)) throw errors.invalidMessageContents();
   const attributes = validateMessageAttributes(input.MessageAttributes);
   const systemAttributes = validateSystemAttributes(input.MessageSystemAttributes);
-  const max = queue.settings.maximumMessageSize;
+  const max = target.maximumMessageSize;
   const size = Buffer.byteLength(body, 'utf8') + (attributes?.size ?? 0);
   if (size > max) {
     throw errors.invalidParameterValue(
-      `One or more parameters ${batch ? 'cannot be validated' : 'are invalid'}. Reason: Message must be shorter than ${max} bytes.`,
+      `One or more parameters ${options.batch ? 'cannot be validated' : 'are invalid'}. Reason: Message must be shorter than ${max} bytes.`,
     );
   }
-  let groupId = input.MessageGroupId;
+  const groupId = input.MessageGroupId;
   let deduplicationId = input.MessageDeduplicationId;
   if (groupId !== undefined) validateGroupOrDeduplicationId('MessageGroupId', groupId);
-  if (queue.fifo) {
+  if (target.fifo) {
     if (groupId === undefined) throw errors.missingParameter('MessageGroupId');
     if (delay !== undefined && delay !== 0) throw notForQueueType('DelaySeconds', delay);
     if (deduplicationId !== undefined) validateGroupOrDeduplicationId('MessageDeduplicationId', deduplicationId);
-    else if (queue.settings.contentBasedDeduplication) deduplicationId = createHash('sha256').update(body, 'utf8').digest('hex');
+    else if (target.contentBasedDeduplication) deduplicationId = createHash('sha256').update(body, 'utf8').digest('hex');
     else {
       throw errors.invalidParameterValue(
         'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',
@@ -84,16 +90,11 @@ export function prepareMessage(ctx: RequestContext, queue: Queue, input: Message
   } else if (deduplicationId !== undefined) {
     throw notForQueueType('MessageDeduplicationId', deduplicationId);
   }
-  const traceHeader = systemAttributes?.AWSTraceHeader?.StringValue ?? ctx.traceHeader;
+  const traceHeader = systemAttributes?.AWSTraceHeader?.StringValue ?? options.traceHeader;
   const md5OfBody = md5Hex(body);
   // Only the members a message has are set: most messages have none of the optional ones,
   // and every stored message pays for each property slot (issue 8's memory target).
-  const data: Mutable<MessageData> = {
-    id: ctx.engine.random.uuid(),
-    body,
-    sentTimestamp: ctx.engine.clock.now(),
-    senderId: ctx.accessKeyId ?? ctx.accountId,
-  };
+  const data: Mutable<MessageData> = { id: target.random.uuid(), body, sentTimestamp: target.now, senderId: options.senderId };
   // A small body's MD5 is cheaper to recompute on receive than to keep (48 bytes a message).
   if (body.length > STORED_MD5_MIN_LENGTH) data.md5OfBody = md5OfBody;
   if (attributes) {
@@ -104,7 +105,15 @@ export function prepareMessage(ctx: RequestContext, queue: Queue, input: Message
   if (systemAttributes) data.md5OfMessageSystemAttributes = md5OfAttributes(systemAttributes);
   if (groupId !== undefined) data.groupId = groupId;
   if (deduplicationId !== undefined) data.deduplicationId = deduplicationId;
-  return { data, md5OfBody, delaySeconds: queue.fifo ? undefined : delay };
+  return { data, md5OfBody, delaySeconds: target.fifo ? undefined : delay };
+}
+
+const FIFO_ID_RULE = /MessageGroupId|MessageDeduplicationId|ContentBasedDeduplication/;
+
+/** On FIFO queues a batch entry missing its group or deduplication id fails the whole request (F114, F115). */
+export function batchWideError(fifo: boolean, e: SqsError): SqsError | undefined {
+  if (!fifo || !FIFO_ID_RULE.test(e.message)) return undefined;
+  return e.errorType.code === 'MissingParameter' ? errors.invalidParameterValue(e.message) : e;
 }
 
 function notForQueueType(parameter: string, value: unknown): SqsError {

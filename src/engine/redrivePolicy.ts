@@ -1,5 +1,11 @@
 import { errors } from '../api/errors.js';
-import type { Engine } from '../engine/engine.js';
+import type { QueueSettings } from './queueSettings.js';
+
+/** What the check needs to know of a dead-letter target. */
+export interface RedriveTarget {
+  readonly fifo: boolean;
+  readonly settings: QueueSettings;
+}
 
 /**
  * RedrivePolicy and RedriveAllowPolicy, checked as SQS checks them: a JSON map, the target
@@ -23,7 +29,7 @@ function parseMap(text: string, fail: (reason: string) => Error, what: string): 
 
 /** Validates normalized attributes in place; `RedrivePolicy` is rewritten with a numeric count (F50). */
 export function checkRedriveAttributes(
-  engine: Engine,
+  queueByArn: (arn: string) => RedriveTarget | undefined,
   attributes: Record<string, string>,
   source: { fifo: boolean; arn: string },
 ): void {
@@ -41,7 +47,7 @@ export function checkRedriveAttributes(
     if (!Number.isInteger(count) || count < 1 || count > 1000) {
       throw invalidRedrive(`Invalid value for maxReceiveCount: ${String(policy.maxReceiveCount)}, valid values are from 1 to 1000 both inclusive.`);
     }
-    const dlq = engine.queueByArn(target);
+    const dlq = queueByArn(target);
     if (!dlq) throw invalidRedrive('Dead letter target does not exist.');
     if (dlq.fifo !== source.fifo) throw invalidRedrive('Dead-letter queue must be same type of queue as the source.');
     const allow = dlq.settings.redriveAllowPolicy ? JSON.parse(dlq.settings.redriveAllowPolicy) as Record<string, unknown> : undefined;
