@@ -52,16 +52,15 @@ function importGraph(src) {
   return graph;
 }
 
-/** Import cycles, depth-first; `withTypes`: through `import type` edges too. */
-function cycles(root, graph, withTypes) {
+/** Import cycles, depth-first, through `import type` edges too: a type-only cycle still ties two files together. */
+function cycles(root, graph) {
   const found = [];
   const state = new Map();
   const stack = [];
   const visit = (file) => {
     state.set(file, 'open');
     stack.push(file);
-    for (const { target, typeOnly } of graph.get(file)) {
-      if (typeOnly && !withTypes) continue;
+    for (const { target } of graph.get(file)) {
       if (state.get(target) === 'open') {
         found.push(`import cycle: ${[...stack.slice(stack.indexOf(target)), target].map((f) => relative(root, f)).join(' -> ')}`);
       } else if (!state.has(target)) visit(target);
@@ -73,11 +72,7 @@ function cycles(root, graph, withTypes) {
   return found;
 }
 
-/**
- * Problems (failing the check), and notes: cycles through `import type` edges only vanish at
- * run time and do not fail the check yet (the engine's change sink names Queue and MoveTask
- * until it carries plain records, issue 17).
- */
+/** Problems, each failing the check: a forbidden import between layers, or an import cycle. */
 export function check(root) {
   const src = join(root, 'src');
   const graph = importGraph(src);
@@ -90,20 +85,17 @@ export function check(root) {
       if (from !== to && forbidden[from]?.includes(to)) problems.push(`${relative(root, file)}: the ${from} layer must not import ${to} (${spec})`);
     }
   }
-  problems.push(...cycles(root, graph, false));
-  const runtime = new Set(problems);
-  const notes = cycles(root, graph, true).filter((c) => !runtime.has(c));
-  return { problems, notes };
+  problems.push(...cycles(root, graph));
+  return { problems };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const root = resolve(process.argv[2] ?? join(dirname(fileURLToPath(import.meta.url)), '..'));
-  const { problems, notes } = check(root);
-  for (const n of notes) console.log(`note (type-only, not yet an error): ${n}`);
+  const { problems } = check(root);
   for (const p of problems) console.error(p);
   if (problems.length > 0) {
     console.error(`check-boundaries: ${problems.length} problem(s)`);
     process.exit(1);
   }
-  console.log('check-boundaries: layer boundaries hold, no import cycles at run time');
+  console.log('check-boundaries: layer boundaries hold, no import cycles');
 }

@@ -1,6 +1,6 @@
 /**
  * `npm run lint` checks the layer boundaries (scripts/check-boundaries.mjs): the tree as it is
- * passes, and a deliberately wrong import or a run-time import cycle makes it fail.
+ * passes, and a deliberately wrong import or an import cycle (type-only ones too) makes it fail.
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
@@ -48,4 +48,15 @@ test('an import cycle at run time fails the lint; the message names the files', 
   );
   expect(r.status).toBe(1);
   expect(r.stderr).toMatch(/import cycle: src\/api\/cycle(A|B)\.ts -> src\/api\/cycle(B|A)\.ts -> src\/api\/cycle(A|B)\.ts/);
+});
+
+test('a cycle through `import type` alone fails the lint too', () => {
+  const r = lint(
+    copyWith({
+      'src/api/typeA.ts': "import type { B } from './typeB.js';\nexport interface A { b?: B }\n",
+      'src/api/typeB.ts': "import type { A } from './typeA.js';\nexport interface B { a?: A }\n",
+    }),
+  );
+  expect(r.status).toBe(1);
+  expect(r.stderr).toMatch(/import cycle: src\/api\/type(A|B)\.ts -> src\/api\/type(B|A)\.ts -> src\/api\/type(A|B)\.ts/);
 });
