@@ -1,4 +1,4 @@
-import { cryptoRandom } from '../../src/engine/random.js';
+import { cryptoRandom } from '../../../src/engine/random.js';
 
 describe('cryptoRandom', () => {
   it('issues version-4 UUIDs, all different', () => {

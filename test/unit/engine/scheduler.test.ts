@@ -1,5 +1,5 @@
-import { ManualClock } from '../../src/engine/clock.js';
-import { Scheduler, type Task } from '../../src/engine/scheduler.js';
+import { ManualClock } from '../../../src/engine/clock.js';
+import { Scheduler, type Task } from '../../../src/engine/scheduler.js';
 
 const task = (log: number[], id: number): Task => ({ version: 0, run: () => log.push(id) });
 

@@ -1,5 +1,5 @@
-import { md5Hex, md5OfAttributes } from '../../src/engine/md5.js';
-import type { StoredAttributes } from '../../src/api/shapes.js';
+import { md5Hex, md5OfAttributes } from '../../../src/engine/md5.js';
+import type { StoredAttributes } from '../../../src/api/shapes.js';
 
 const s = (StringValue: string, DataType = 'String') => ({ DataType, StringValue });
 
