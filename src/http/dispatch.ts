@@ -6,9 +6,9 @@ import { findAction } from '../actions/registry.js';
 import type { Authenticator } from '../auth/index.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../log.js';
-import { isJsonRequest, jsonProtocol } from '../protocols/json.js';
 import { header, type Decoded, type Protocol, type WireRequest, type WireResponse } from '../protocols/protocol.js';
-import { queryJsonProtocol, queryProtocol, unknownOperationAtQueueUrl, wantsJson } from '../protocols/query/query.js';
+import { unknownOperationAtQueueUrl } from '../protocols/query/query.js';
+import { protocolOf } from '../protocols/select.js';
 
 export interface DispatchSettings {
   readonly engine: Engine;
@@ -92,7 +92,7 @@ export async function dispatch(request: WireRequest, caller: Caller, settings: D
   const response = await run(request, caller, settings, seen);
   const info = seen.info ?? {
     action: 'Unknown',
-    protocol: isJsonRequest(request) ? 'json' : 'query',
+    protocol: protocolOf(request).name,
     requestId: response.headers['x-amzn-requestid'] ?? '',
   };
   const record: { -readonly [K in keyof RequestRecord]: RequestRecord[K] } = {
@@ -103,23 +103,15 @@ export async function dispatch(request: WireRequest, caller: Caller, settings: D
     durationMs: performance.now() - started,
   };
   if (info.queueUrl !== undefined) record.queueUrl = info.queueUrl;
-  if (response.status >= 400) {
-    const queryError = response.headers['x-amzn-query-error'];
-    record.errorCode = queryError ? queryError.slice(0, queryError.indexOf(';')) : errorCodeOf(response.body);
-  }
+  if (response.errorCode !== undefined) record.errorCode = response.errorCode;
   for (const hook of hooks) hook.after?.(record);
   return response;
-}
-
-/** The code of a query-protocol error body (`<Code>...</Code>`, or a bare `<UnknownOperationException/>`). */
-function errorCodeOf(body: string): string | undefined {
-  return /<Code>([^<]*)<\/Code>/.exec(body)?.[1] ?? /^<(\w+)\/>$/.exec(body)?.[1];
 }
 
 async function run(request: WireRequest, caller: Caller, settings: DispatchSettings, seen: { info?: RequestInfo } | undefined): Promise<WireResponse> {
   const { engine } = settings;
   const requestId = engine.random.uuid();
-  const protocol: Protocol = isJsonRequest(request) ? jsonProtocol : wantsJson(request) ? queryJsonProtocol : queryProtocol;
+  const protocol: Protocol = protocolOf(request);
   const pathQueue = request.path === '/' ? undefined : parseQueuePath(request.path);
   try {
     const principal = settings.auth?.authenticate(request);
@@ -188,6 +180,6 @@ async function run(request: WireRequest, caller: Caller, settings: DispatchSetti
 
 /** Used by the HTTP layer to answer a body that was too large in the caller's protocol. */
 export function errorResponse(request: WireRequest, error: SqsError, requestId: string): WireResponse {
-  return (isJsonRequest(request) ? jsonProtocol : wantsJson(request) ? queryJsonProtocol : queryProtocol).error(error, requestId);
+  return protocolOf(request).error(error, requestId);
 }
 

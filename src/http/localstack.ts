@@ -8,6 +8,7 @@ import type { PeekedMessage } from '../engine/views.js';
 import { isJsonRequest, jsonProtocol } from '../protocols/json.js';
 import { header, type Protocol, type WireRequest, type WireResponse } from '../protocols/protocol.js';
 import { queryParameters, queryProtocol } from '../protocols/query/query.js';
+import { localStackProtocolOf } from '../protocols/select.js';
 
 /**
  * LocalStack drop-in endpoints (facts from LocalStack's documentation and source; no code
@@ -134,7 +135,7 @@ export function localstackEndpoints(settings: LocalStackSettings): express.Route
     };
     const json = isJsonRequest(wire);
     // Plain (non-SDK) requests get XML like LocalStack's query answers, or JSON when they ask for it.
-    const protocol: Protocol = json || (header(wire, 'accept') ?? '').includes('application/json') ? jsonProtocol : queryProtocol;
+    const protocol: Protocol = localStackProtocolOf(wire);
     const requestId = engine.random.uuid();
     const send = (response: WireResponse): void => {
       res.status(response.status).set(response.headers).send(response.body);

@@ -87,6 +87,7 @@ export const jsonProtocol: Protocol = {
         'x-amzn-query-error': `${t.code};${t.fault}`,
       },
       body: JSON.stringify({ __type: t.type, message: error.message }),
+      errorCode: t.code,
     };
   },
 };

@@ -15,6 +15,8 @@ export interface WireResponse {
   readonly status: number;
   readonly headers: Record<string, string>;
   readonly body: string;
+  /** An error answer's code, as logs and metrics name it (the legacy query code). */
+  readonly errorCode?: string;
 }
 
 /** A request decoded by a protocol: the operation and its parameters in the JSON shape. */

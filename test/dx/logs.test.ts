@@ -32,6 +32,28 @@ test('json: one line per request with action, queue, status, error code, duratio
   }
 });
 
+test('the error code is logged from the answer itself: query XML, query JSON and the bare 404 at a queue URL (F181)', async () => {
+  const lines: string[] = [];
+  const server = await startEmulator({ port: 0, logger: createLogger('info', (l) => lines.push(l), 'json') });
+  try {
+    const { QueueUrl } = await jsonClient(server.url).send(new CreateQueueCommand({ QueueName: 'coded' }));
+    await expect(queryClient(server.url).send(new ReceiveMessageCommand({ QueueUrl: QueueUrl + '-missing' }))).rejects.toThrow();
+    const form = { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' } };
+    const asJson = await fetch(server.url + '/', { ...form, headers: { ...form.headers, accept: 'application/json' }, body: 'Action=GetQueueUrl&QueueName=nope' });
+    expect(asJson.status).toBe(400);
+    const bare = await fetch(QueueUrl!);
+    expect([bare.status, await bare.text()]).toEqual([404, '<UnknownOperationException/>']);
+    const records = lines.map((l) => JSON.parse(l) as Record<string, unknown>).slice(1);
+    expect(records.map((r) => [r.protocol, r.status, r.error])).toEqual([
+      ['query', 400, 'AWS.SimpleQueueService.NonExistentQueue'],
+      ['query', 400, 'AWS.SimpleQueueService.NonExistentQueue'],
+      ['query', 404, 'UnknownOperationException'],
+    ]);
+  } finally {
+    await server.stop();
+  }
+});
+
 test('text: one readable line per request', async () => {
   const lines: string[] = [];
   const server = await startEmulator({ port: 0, logger: createLogger('info', (l) => lines.push(l)) });

@@ -50,6 +50,7 @@ export const queryProtocol: Protocol = {
       status: error.errorType.status,
       headers: { 'content-type': XML, 'x-amzn-requestid': requestId },
       body: renderError(error, requestId),
+      errorCode: error.errorType.code,
     };
   },
 };
@@ -97,13 +98,10 @@ export const queryJsonProtocol: Protocol = {
       status: error.errorType.status,
       headers: { 'content-type': 'application/json', 'x-amzn-requestid': requestId },
       body: JSON.stringify(errorTree(error, requestId)),
+      errorCode: error.errorType.code,
     };
   },
 };
-
-export function wantsJson(request: WireRequest): boolean {
-  return header(request, 'accept')?.includes('application/json') === true;
-}
 
 /**
  * A query request at a queue URL (`/<account>/<name>`) without an Action: HTTP 404 with a bare
@@ -116,5 +114,6 @@ export function unknownOperationAtQueueUrl(requestId: string): WireResponse {
     status: 404,
     headers: { 'content-type': XML, 'x-amzn-requestid': requestId },
     body: '<UnknownOperationException/>',
+    errorCode: 'UnknownOperationException',
   };
 }
