@@ -135,13 +135,13 @@ test('producer and consumer reach the emulator by service name; queue URLs resol
   expect(sent).toMatchObject({ code: 0 });
   expect(sent.out).toContain(`producer: queue URL http://sqs:${port}/000000000000/orders`);
   expect(sent.out).toContain('producer: sent 5 messages');
-  const orders = server.engine.stats({ region: 'us-east-1', accountId: '000000000000', name: 'orders' });
-  expect(orders.visible).toBe(5);
+  const orders = { region: 'us-east-1', accountId: '000000000000', name: 'orders' };
+  expect(server.engine.stats(orders).visible).toBe(5);
 
   const consumed = await runService(consumer!);
   expect(consumed).toMatchObject({ code: 0 });
   expect(consumed.out).toContain('consumer: done, 5 messages');
   expect(consumed.out.match(/consumer: got \{"order":\d,"item":"book"\} from producer/g)).toHaveLength(5);
   // sqs-consumer deleted each message after handling it.
-  expect(orders.visible + orders.inflight).toBe(0);
+  expect(server.engine.stats(orders).visible + server.engine.stats(orders).inflight).toBe(0);
 }, 90_000);
