@@ -107,12 +107,13 @@ function rethrow<T>(read: () => T, errorClass: new (...args: never[]) => Error):
 }
 
 /** A comma-separated list; in the config file also a JSON array of strings. */
-function list(parse: (raw: string, source: string) => string[]): Parser<string[]> {
+function list(split: (raw: string, source: string) => string[]): Parser<string[]> {
+  const parse = (raw: string, source: string): string[] => rethrow(() => split(raw, source), GuardOptionError);
   return {
-    parse: (raw, source) => rethrow(() => parse(raw, source), GuardOptionError),
+    parse,
     fromArray(values, source) {
       if (!values.every((v) => typeof v === 'string' && !v.includes(','))) throw new ConfigError(`${source} must be a list of strings`);
-      return this.parse(values.join(','), source);
+      return parse(values.join(','), source);
     },
   };
 }
