@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { findAction } from '../../src/actions/registry.js';
 import { OPTIONS, parseCommandLine } from '../../src/config.js';
+import type { OptionSpec } from '../../src/config/options.js';
 import type { RunningEmulator } from '../../src/index.js';
 import { debianClient, debianEnv } from '../clients/support.js';
 import { emulator } from '../support/clients.js';
@@ -61,9 +62,12 @@ test('the configuration table is exactly the options, with their env vars, confi
   const rows = table(section('Configuration'));
   const documented = rows.filter((r) => !r[0]!.includes('--help'));
   expect(documented).toHaveLength(OPTIONS.length);
-  for (const o of OPTIONS) {
+  for (const o of OPTIONS as readonly OptionSpec[]) {
     const row = documented.find((r) => r[0]!.split(/[`,\s]+/).includes(o.flag));
-    expect([o.flag, row?.[1]]).toEqual([o.flag, `\`${o.env}\``]);
+    expect([o.flag, row?.[1], row?.[2]]).toEqual([o.flag, `\`${o.env}\``, o.file === undefined ? '' : `\`${o.file}\``]);
+    if (o.default !== undefined) {
+      expect([o.flag, row?.[3]]).toEqual([o.flag, typeof o.default === 'boolean' ? (o.default ? 'on' : 'off') : `\`${String(o.default)}\``]);
+    }
   }
   // Every config key of the table is accepted by a config file.
   const dir = mkdtempSync(join(tmpdir(), 'readme-config-'));

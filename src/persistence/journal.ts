@@ -1,0 +1,240 @@
+import { closeSync, existsSync, fsync, openSync, readdirSync, readFileSync, statSync, unlinkSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
+import type { MessageData } from '../engine/message.js';
+import type { AttemptRecord, EngineState, MessageRecord, MoveTaskRecord, QueueRecord } from '../engine/records.js';
+import type { Logger } from '../log.js';
+import type { Snapshot } from './snapshotFile.js';
+
+/**
+ * `journal-<n>.jsonl` holds one line per group commit, each a JSON list of changes (ops) made
+ * after snapshot `n`'s state. Requests committing together share one write and one fsync;
+ * a journal that outgrows the snapshot asks for compaction (a new snapshot).
+ */
+
+export type Op =
+  | { t: 'q'; r: QueueRecord }
+  | { t: 'qd'; k: string; at?: number }
+  | { t: 'm'; k: string; r: MessageRecord }
+  | { t: 'd'; k: string; id: string }
+  | { t: 'p'; k: string }
+  | { t: 'dd'; k: string; key: string; exp: number; data: MessageData }
+  | { t: 'mt'; r: MoveTaskRecord }
+  | { t: 'ra'; k: string; r: AttemptRecord };
+
+const JOURNAL = /^journal-(\d+)\.jsonl$/;
+/** The journal is folded into a new snapshot once it outgrows both this and the last snapshot. */
+const COMPACT_BYTES = 16 * 1024 * 1024;
+
+const fsyncAsync = promisify(fsync);
+
+export const journalPath = (dir: string, n: number): string => join(dir, `journal-${n}.jsonl`);
+
+/** Numbers of the journals in `dir`, ascending. */
+export function journalNumbers(dir: string): number[] {
+  return readdirSync(dir)
+    .map((f) => JOURNAL.exec(f))
+    .filter((m): m is RegExpExecArray => m !== null)
+    .map((m) => Number(m[1]))
+    .sort((a, b) => a - b);
+}
+
+// ---- Replay -------------------------------------------------------------------------------
+
+interface Entry {
+  queue: QueueRecord;
+  attempts: Map<string, AttemptRecord>;
+  messages: Map<string, MessageRecord>;
+  deduplication: Map<string, [string, number, MessageData]>;
+}
+
+/** Plain state being rebuilt from a snapshot and journals. */
+export interface Restoring {
+  entries: Map<string, Entry>;
+  /** Recently deleted names (strict mode), by `region/account/name`. */
+  deleted: Map<string, number>;
+  /** By task id, oldest first (Map keeps insertion order). */
+  moveTasks: Map<string, MoveTaskRecord>;
+}
+
+/** The state of a snapshot (none: empty), ready for journal changes. */
+export function restoring(snapshot: Snapshot | undefined): Restoring {
+  const entries = new Map<string, Entry>();
+  const moveTasks = new Map((snapshot?.state.moveTasks ?? []).map((r) => [r.taskId, r]));
+  const deleted = new Map((snapshot?.state.deleted ?? []).map(([region, account, name, at]) => [`${region}/${account}/${name}`, at]));
+  for (const q of snapshot?.state.queues ?? []) {
+    entries.set(`${q.queue.region}/${q.queue.accountId}/${q.queue.name}`, {
+      queue: q.queue,
+      messages: new Map(q.messages.map((m) => [m.data.id, m])),
+      deduplication: new Map(q.deduplication.map((d) => [d[0], d])),
+      attempts: new Map((q.attempts ?? []).map((a) => [a[0], a])),
+    });
+  }
+  return { entries, moveTasks, deleted };
+}
+
+/** The rebuilt state, as the engine imports it. */
+export function restoredState({ entries, moveTasks, deleted }: Restoring): EngineState {
+  return {
+    queues: [...entries.values()].map((e) => ({
+      queue: e.queue,
+      messages: [...e.messages.values()],
+      deduplication: [...e.deduplication.values()],
+      attempts: [...e.attempts.values()],
+    })),
+    moveTasks: [...moveTasks.values()],
+    deleted: [...deleted].map(([k, at]) => [...(k.split('/') as [string, string, string]), at]),
+  };
+}
+
+/** Applies journal changes to plain state. */
+function replay({ entries, moveTasks, deleted }: Restoring, op: Op): void {
+  switch (op.t) {
+    case 'mt':
+      moveTasks.set(op.r.taskId, op.r);
+      break;
+    case 'ra':
+      entries.get(op.k)?.attempts.set(op.r[0], op.r);
+      break;
+    case 'q': {
+      const k = `${op.r.region}/${op.r.accountId}/${op.r.name}`;
+      const existing = entries.get(k);
+      if (existing) existing.queue = op.r;
+      else entries.set(k, { queue: op.r, messages: new Map(), deduplication: new Map(), attempts: new Map() });
+      deleted.delete(k);
+      break;
+    }
+    case 'qd':
+      entries.delete(op.k);
+      if (op.at !== undefined) deleted.set(op.k, op.at);
+      break;
+    case 'm':
+      entries.get(op.k)?.messages.set(op.r.data.id, op.r);
+      break;
+    case 'd':
+      entries.get(op.k)?.messages.delete(op.id);
+      break;
+    case 'p': {
+      const e = entries.get(op.k);
+      e?.messages.clear();
+      e?.deduplication.clear();
+      e?.attempts.clear();
+      break;
+    }
+    case 'dd':
+      entries.get(op.k)?.deduplication.set(op.key, [op.key, op.exp, op.data]);
+      break;
+  }
+}
+
+/** One JSON array of changes per line; only a torn last line (crash mid-write, never acknowledged) is dropped. */
+export function replayJournal(path: string, state: Restoring, log: Logger): number {
+  const text = readFileSync(path, 'utf8');
+  const lines = text.split('\n');
+  const torn = lines.pop() ?? '';
+  let count = 0;
+  lines.forEach((line, i) => {
+    if (line === '') return;
+    let ops: Op[];
+    try {
+      ops = JSON.parse(line) as Op[];
+      if (!Array.isArray(ops)) throw new Error('not a list of changes');
+    } catch (e) {
+      throw new Error(`journal ${path} is corrupt at line ${i + 1}: ${(e as Error).message}`);
+    }
+    for (const op of ops) replay(state, op);
+    count++;
+  });
+  if (torn !== '') log.warn(`journal ${path}: dropped a torn last record (${torn.length} bytes, never acknowledged)`);
+  return count;
+}
+
+// ---- Writing --------------------------------------------------------------------------------
+
+/** The journal being written: group commit, fsync, and the compaction trigger. */
+export class Journal {
+  private fd = -1;
+  /** Number of the open journal file. */
+  number = 1;
+  private bytes = 0;
+  private buffer = '';
+  private waiting: (() => void)[] = [];
+  /** The flush under way, if any. */
+  flushing: Promise<void> | undefined;
+  private compacting = false;
+
+  /**
+   * `compact` folds the journal into a new snapshot once it outgrows `snapshotBytes()` (and
+   * COMPACT_BYTES), so that compaction stays linear.
+   */
+  constructor(
+    private readonly dir: string,
+    private readonly snapshotBytes: () => number,
+    private readonly compact: () => Promise<void>,
+  ) {}
+
+  /** Opens journal `n` for appending. */
+  open(n: number): void {
+    this.number = n;
+    const path = journalPath(this.dir, n);
+    this.fd = openSync(path, 'a');
+    this.bytes = existsSync(path) ? statSync(path).size : 0;
+  }
+
+  /** Closes the open journal and opens the next; returns the closed one's number. */
+  rotate(): number {
+    const old = this.number;
+    closeSync(this.fd);
+    this.open(old + 1);
+    return old;
+  }
+
+  /** Closes the open journal; returns its number. */
+  close(): number {
+    closeSync(this.fd);
+    return this.number;
+  }
+
+  remove(n: number): void {
+    unlinkSync(journalPath(this.dir, n));
+  }
+
+  /** Adds one group of changes, written by the next flush. */
+  append(ops: Op[]): void {
+    this.buffer += JSON.stringify(ops) + '\n';
+  }
+
+  /** Resolves once everything appended so far is fsynced. */
+  sync(): Promise<void> {
+    if (this.buffer === '' && !this.flushing) return Promise.resolve();
+    return new Promise((resolve) => {
+      this.waiting.push(resolve);
+      if (!this.flushing) this.flushing = this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    // Let the requests of this event-loop turn join the same fsync.
+    await new Promise((r) => setImmediate(r));
+    while (this.buffer !== '') {
+      const text = this.buffer;
+      const waiters = this.waiting;
+      this.buffer = '';
+      this.waiting = [];
+      writeSync(this.fd, text);
+      // The fsync runs off the event loop: requests keep being served meanwhile, and their
+      // changes form the next group, made durable by the next fsync.
+      await fsyncAsync(this.fd);
+      this.bytes += Buffer.byteLength(text);
+      for (const w of waiters) w();
+    }
+    for (const w of this.waiting.splice(0)) w();
+    this.flushing = undefined;
+    if (this.bytes > Math.max(COMPACT_BYTES, this.snapshotBytes()) && !this.compacting) {
+      this.compacting = true;
+      await this.compact().finally(() => {
+        this.compacting = false;
+      });
+    }
+  }
+}
