@@ -7,12 +7,15 @@
  * bounded concurrency) drives them over 127.0.0.1. Emulator and fauxqs passes alternate (A B A B).
  * Fair queues (issue 16): dwell of quiet tenants' messages behind a noisy tenant's backlog, and a
  * receive on a deep backlog spread over 10,000 tenants against the same backlog without groups.
- *   npm run bench [-- --quick] [-- --rounds 3] [-- --only SendMessage,Persistence,Startup,Heap,Fair]
+ *   npm run bench [-- --quick] [-- --rounds 3] [-- --only SendMessage,Persistence,Startup,Heap,Fair] [-- --baseline DIR]
+ * `--baseline DIR`: a built checkout of another version (its dist/cli.js) runs as server `baseline`
+ * beside `emulator` in every scenario the in-memory emulator runs, alternating, so a change is
+ * measured against what it replaces in the same run (ratio `cpuRatioVsBaseline`).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, resolve as resolvePath } from 'node:path';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
@@ -23,6 +26,7 @@ const QUICK = args.includes('--quick');
 const ROUNDS = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : QUICK ? 2 : 3;
 /** `--only Send` runs the scenarios whose name contains one of the comma-separated words. */
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : undefined;
+const BASELINE = args.includes('--baseline') ? resolvePath(args[args.indexOf('--baseline') + 1]!) : undefined;
 const TICK_US = 1e6 / 100; // CLK_TCK is 100 on Linux
 const root = fileURLToPath(new URL('..', import.meta.url));
 const BODY = 'x'.repeat(100);
@@ -40,11 +44,12 @@ const newDataDir = () => { const d = mkdtempSync(join(tmpdir(), 'sqs-bench-')); 
  */
 async function startServer(name: string, dataDir?: string, extra: string[] = []): Promise<Server> {
   const mode = /^emulator-(snapshot|durable)$/.exec(name)?.[1];
-  const script = name.startsWith('emulator')
+  const script = name.startsWith('emulator') || name === 'baseline'
     ? ['dist/cli.js', '--port', '0', '--log-level', 'error', ...(mode ? ['--data-dir', dataDir ?? newDataDir(), '--persistence', mode] : []), ...extra]
     : [`bench/servers/${name}.mjs`];
   const t0 = performance.now();
-  const proc = spawn(process.execPath, script, { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] });
+  const cwd = name === 'baseline' ? BASELINE! : root;
+  const proc = spawn(process.execPath, script, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<URL>((resolve, reject) => {
     let out = '';
     proc.stdout!.on('data', (d: Buffer) => {
@@ -204,7 +209,7 @@ const scenarios: Scenario[] = [
 ];
 
 const backlogScenario: Scenario = { name: 'Receive on deep backlog', servers: ['emulator', 'fauxqs'], run: async (s) => {
-  let q = ''; let rss0 = 0; let rss1 = 0; const n = s.name === 'emulator' ? N.backlog : N.fauxBacklog;
+  let q = ''; let rss0 = 0; let rss1 = 0; const n = s.name === 'fauxqs' ? N.fauxBacklog : N.backlog;
   const r = await measure(s, async () => {
     q = await createQueue(s); rss0 = rssBytes(s.pid); await fill(s, q, n); rss1 = rssBytes(s.pid);
   }, async () => {
@@ -329,8 +334,9 @@ const t0 = performance.now();
 for (const sc of [...scenarios, backlogScenario, ...fairScenarios].filter((x) => !ONLY || ONLY.some((w) => x.name.includes(w)))) {
   results[sc.name] = {};
   const rounds = sc === backlogScenario || sc.name.startsWith('Fair backlog') ? 1 : ROUNDS;
+  const servers = BASELINE && sc.servers.includes('emulator') ? [...sc.servers, 'baseline'] : sc.servers;
   for (let round = 0; round < rounds; round++) {
-    const order = round % 2 ? [...sc.servers].reverse() : sc.servers; // A B A B, order swapped per round
+    const order = round % 2 ? [...servers].reverse() : servers; // A B A B, order swapped per round
     for (const name of order) {
       const s = await startServer(name); // a fresh process per pass
       try {
@@ -357,9 +363,10 @@ for (const sc of Object.keys(results)) {
   }
   row.cpuRatioVsFauxqs = +medianRatio(cpu(sc, 'emulator'), cpu(sc, 'fauxqs')).toFixed(2);
   if (results[sc]!.floor) row.cpuRatioVsFloor = +medianRatio(cpu(sc, 'emulator'), cpu(sc, 'floor')).toFixed(2);
+  if (results[sc]!.baseline) row.cpuRatioVsBaseline = +medianRatio(cpu(sc, 'emulator'), cpu(sc, 'baseline')).toFixed(2);
   summary[sc] = row;
   const e = row.emulator ?? {}; const f = row.fauxqs ?? {};
-  console.log(`${sc.padEnd(28)} emulator ${e.cpuUsPerMsg} µs p50 ${e.p50} ms | fauxqs ${f.cpuUsPerMsg} µs p50 ${f.p50} ms | ratio ${row.cpuRatioVsFauxqs}×${row.cpuRatioVsFloor ? ` | vs floor ${row.cpuRatioVsFloor}×` : ''}`);
+  console.log(`${sc.padEnd(28)} emulator ${e.cpuUsPerMsg} µs p50 ${e.p50} ms | fauxqs ${f.cpuUsPerMsg} µs p50 ${f.p50} ms | ratio ${row.cpuRatioVsFauxqs}×${row.cpuRatioVsFloor ? ` | vs floor ${row.cpuRatioVsFloor}×` : ''}${row.cpuRatioVsBaseline ? ` | vs baseline ${row.cpuRatioVsBaseline}× (baseline ${row.baseline.cpuUsPerMsg} µs p50 ${row.baseline.p50} ms)` : ''}`);
 }
 
 const fairGrouped = summary[`Fair backlog: ${FAIR.tenants} tenants`]?.emulator;
@@ -389,7 +396,7 @@ for (const sc of ['SendMessage', 'SendMessageBatch x10']) {
 
 const date = new Date().toISOString().slice(0, 10);
 mkdirSync(`${root}bench/results`, { recursive: true });
-const out = { date, quick: QUICK, rounds: ROUNDS, node: process.version, concurrency: CONC, bodyBytes: BODY.length, sizes: N,
+const out = { date, quick: QUICK, rounds: ROUNDS, ...(BASELINE ? { baseline: BASELINE } : {}), node: process.version, concurrency: CONC, bodyBytes: BODY.length, sizes: N,
   summary, startup, persistence, heap, passes: results, seconds: Math.round((performance.now() - t0) / 1000) };
 writeFileSync(`${root}bench/results/${date}.json`, JSON.stringify(out, null, 2) + '\n');
 writeFileSync(`${root}bench/results/${date}.svg`, svg(summary, date));
