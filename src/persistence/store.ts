@@ -192,7 +192,7 @@ export class Store implements ChangeSink {
     options: { mode: PersistenceMode; snapshotIntervalMs: number; log: Logger },
   ): Promise<Store> {
     mkdirSync(dir, { recursive: true });
-    const unlock = acquireLock(dir);
+    const unlock = await acquireLock(dir);
     try {
       const path = join(dir, SNAPSHOT);
       const db = new Low<unknown[] | JsonLines | null>(new JsonLinesFile(path), null);
