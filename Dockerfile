@@ -9,6 +9,7 @@ COPY package.json package-lock.json ./
 # --ignore-scripts: the package's `prepare` script builds, and src/ is not copied yet.
 RUN npm ci --ignore-scripts --no-audit --no-fund
 COPY tsconfig.json tsconfig.build.json ./
+COPY scripts ./scripts
 COPY src ./src
 RUN npm run build
 

@@ -2,6 +2,7 @@ import { closeSync, linkSync, openSync, readFileSync, readSync, renameSync, rmSy
 import { open, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
+import { bootId, processStat } from '../proc.js';
 
 /** A JSON-lines file produced piece by piece: each piece is one or more whole lines. */
 export interface JsonLines {
@@ -114,21 +115,6 @@ function readText(path: string): string | null {
   } catch {
     return null;
   }
-}
-
-/** State letter and start time of a process, from /proc (null off Linux or when it is gone). */
-export function processStat(pid: number): { state: string; start: string } | null {
-  const text = readText(`/proc/${pid}/stat`);
-  if (text === null) return null;
-  // The command name (field 2) is in parentheses and may itself hold spaces and parentheses.
-  const fields = text.slice(text.lastIndexOf(')') + 2).split(' ');
-  const state = fields[0];
-  const start = fields[19]; // field 22 of the whole line
-  return state && start ? { state, start } : null;
-}
-
-export function bootId(): string | null {
-  return readText('/proc/sys/kernel/random/boot_id')?.trim() || null;
 }
 
 function me(): Owner {

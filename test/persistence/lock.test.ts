@@ -3,7 +3,8 @@ import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../src/index.js';
-import { bootId, lockTiming, processStat } from '../../src/persistence/files.js';
+import { lockTiming } from '../../src/persistence/files.js';
+import { bootId, processStat } from '../../src/proc.js';
 
 const quiet = { port: 0, logLevel: 'silent' as const };
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'sqs-emulator-lock-'));
