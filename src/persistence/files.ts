@@ -1,4 +1,4 @@
-import { closeSync, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
@@ -225,6 +225,16 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
 export async function acquireLock(dir: string): Promise<() => void> {
   const path = join(dir, 'LOCK');
   if (heldHere.has(path)) throw new Error(`data directory ${dir} is in use by process ${process.pid} (this process; lock file ${path})`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch (e) {
+    // Typically a bind mount into a container whose user does not own the host directory.
+    const uid = process.getuid?.();
+    throw new Error(
+      `data directory ${dir} is not writable by ${uid === undefined ? 'this user' : `uid ${uid}`} (${(e as NodeJS.ErrnoException).code}): ` +
+        'make this user its owner, or run as its owner (docker run --user "$(id -u):$(id -g)")',
+    );
+  }
   const content = JSON.stringify(me());
   const deadline = Date.now() + lockTiming.waitMs;
   for (;;) {

@@ -1,5 +1,5 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startEmulator } from '../../src/index.js';
@@ -137,4 +137,25 @@ test('an emulator killed with SIGKILL and restarted at once: the new one starts 
   expect((await fetch(`${second.url}/health`)).status).toBe(200);
   second.child.kill('SIGTERM');
   await new Promise((r) => second.child.once('exit', r));
+}, 30_000);
+
+test('a data directory this user cannot write: start-up stops with a message naming it, the uid and the way out', async () => {
+  const dataDir = tempDir();
+  // Root writes anywhere: the emulator then runs as nobody, on a directory that stays root's.
+  const asRoot = process.getuid?.() === 0;
+  if (!asRoot) chmodSync(dataDir, 0o555);
+  else chmodSync(dataDir, 0o755);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--data-dir', dataDir], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(asRoot ? { uid: 65534, gid: 65534, env: { ...process.env, HOME: tmpdir() } } : {}),
+  });
+  children.push(child);
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise((r) => child.once('exit', r));
+  expect(code).toBe(1);
+  const uid = asRoot ? 65534 : process.getuid?.();
+  expect(err).toContain(`sqs-emulator: cannot start: data directory ${dataDir} is not writable by uid ${uid} (EACCES)`);
+  expect(err).toContain('docker run --user "$(id -u):$(id -g)"');
 }, 30_000);
