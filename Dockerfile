@@ -2,11 +2,14 @@
 #   docker build -t sqs-emulator .
 #   docker run --rm -p 9324:9324 sqs-emulator
 #
-# The base image is the node 22 LTS Alpine tag, which moves with every patch release. To pin
-# it, look its digest up and pass it (both stages use it):
+# The base image, node 22 LTS on Alpine, is pinned by digest so that a rebuild gets the same
+# bytes: the multi-platform index of node:22-alpine as the Docker official images published it
+# on 2026-09-23 (Node 22.23.3, Alpine 3.24.2; see docker-library/repo-info,
+# repos/node/remote/22-alpine.md). To move to a newer one (security fixes), look the tag's
+# digest up and replace it here, or pass it for one build:
 #   docker buildx imagetools inspect node:22-alpine        # the "Digest:" line
 #   docker build --build-arg NODE_IMAGE=node:22-alpine@sha256:<digest> -t sqs-emulator .
-ARG NODE_IMAGE=node:22-alpine
+ARG NODE_IMAGE=node:22-alpine@sha256:0a7108bf6c7bf5de370ffb1a3ed6be93d405b43ff159f681a8d18c0e2bc2e402
 
 # --- build: full install (TypeScript) and compile to dist/ ---
 FROM ${NODE_IMAGE} AS build

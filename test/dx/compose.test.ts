@@ -70,9 +70,11 @@ test('the file: emulator service with health check, volume and config file; exam
 
 test('the example image installs the dependencies at build time and copies the scripts', () => {
   const dockerfile = readFileSync(join(ROOT, 'examples/compose/Dockerfile'), 'utf8');
+  // The same pinned base image as the emulator's own.
+  expect(dockerfile.match(/^ARG NODE_IMAGE=.*$/m)![0]).toBe(readFileSync(join(ROOT, 'Dockerfile'), 'utf8').match(/^ARG NODE_IMAGE=.*$/m)![0]);
   const lines = dockerfile.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
   expect(lines).toEqual([
-    'ARG NODE_IMAGE=node:22-alpine',
+    expect.stringMatching(/^ARG NODE_IMAGE=node:22-alpine@sha256:[0-9a-f]{64}$/),
     'FROM ${NODE_IMAGE}',
     'WORKDIR /app',
     'COPY package.json ./',
