@@ -1,4 +1,4 @@
-import { accessSync, closeSync, constants, linkSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { accessSync, closeSync, constants, linkSync, openSync, readFileSync, readSync, realpathSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { open, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
@@ -223,7 +223,8 @@ const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms
  * removes the file only while it is still this process's.
  */
 export async function acquireLock(dir: string): Promise<() => void> {
-  const path = join(dir, 'LOCK');
+  // The same directory under another name (relative, through a symlink) is the same lock.
+  const path = join(realpathSync(dir), 'LOCK');
   if (heldHere.has(path)) throw new Error(`data directory ${dir} is in use by process ${process.pid} (this process; lock file ${path})`);
   try {
     accessSync(dir, constants.W_OK);
@@ -245,8 +246,13 @@ export async function acquireLock(dir: string): Promise<() => void> {
         if (readText(path) === content) rmSync(path, { force: true });
       };
     }
-    const text = readText(path);
-    if (text === null) continue; // removed meanwhile: try again
+    let text: string;
+    try {
+      text = readFileSync(path, 'utf8');
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code === 'ENOENT') continue; // removed meanwhile: try again
+      throw new Error(`cannot read the lock file ${path}: ${(e as Error).message}`);
+    }
     const owner = parseOwner(text);
     // An unreadable lock may be one being written this instant: only an old one is stale.
     if (owner === null && Date.now() - mtimeMs(path) < 1000) {
