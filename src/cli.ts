@@ -2,6 +2,7 @@
 import { ConfigError, helpText, parseCommandLine } from './config.js';
 import { startEmulator } from './index.js';
 import { createLogger } from './log.js';
+import { watchParent } from './parentWatch.js';
 import { VERSION } from './version.js';
 
 async function main(): Promise<void> {
@@ -35,13 +36,19 @@ async function main(): Promise<void> {
     process.stderr.write(`sqs-emulator: ${what}: ${(e as Error).message}\n`);
     process.exit(1);
   }
-  const shutdown = (signal: string): void => {
-    log.info(`${signal} received, shutting down`);
+  let stopping = false;
+  const shutdown = (reason: string): void => {
+    if (stopping) return;
+    stopping = true;
+    log.info(`${reason}, shutting down`);
     void emulator.stop().then(() => process.exit(0));
   };
-  // Handlers first: whoever reads the startup line may signal at once.
-  process.once('SIGINT', () => shutdown('SIGINT'));
-  process.once('SIGTERM', () => shutdown('SIGTERM'));
+  // Handlers first: whoever reads the startup line may signal at once. SIGHUP (the terminal
+  // closed) would otherwise end the process without the final snapshot.
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => shutdown(`${signal} received`));
+  // Under npm (`npm start`, `npm run ...`) killing npm must stop the server too, or it keeps the
+  // port and the data-directory lock.
+  if (process.env.npm_lifecycle_event) watchParent(shutdown);
   if (options.clock === 'manual') log.info('Manual clock: time moves only through POST /_emulator/clock/advance and /_emulator/clock/set');
   if (options.auth === 'verify') log.info(`Auth verify: SigV4 signatures checked for ${options.credentials?.length ?? 0} access key(s)`);
   if (options.localstack) log.info(`LocalStack drop-in mode: queue URLs ${options.queueUrlStrategy ?? 'emulator'}, retention ${options.messageRetention ? 'on' : 'off'}`);

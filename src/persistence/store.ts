@@ -106,7 +106,7 @@ export class Store {
     options: { mode: PersistenceMode; snapshotIntervalMs: number; log: Logger },
   ): Promise<Store> {
     mkdirSync(dir, { recursive: true });
-    const unlock = acquireLock(dir);
+    const unlock = await acquireLock(dir);
     try {
       const snapshotFile = new SnapshotFile(dir);
       const snapshot = await snapshotFile.read();

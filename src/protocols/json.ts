@@ -1,5 +1,6 @@
 import { errors, type SqsError } from '../api/errors.js';
 import { header, type Protocol, type WireRequest } from './protocol.js';
+import { decodeUtf8 } from './utf8.js';
 
 /**
  * AWS JSON 1.0 with awsQueryCompatible errors: `X-Amz-Target: AmazonSQS.<Action>`, a JSON
@@ -53,7 +54,7 @@ export const jsonProtocol: Protocol = {
     const target = header(request, 'x-amz-target') ?? '';
     const action = target.startsWith(TARGET_PREFIX) ? target.slice(TARGET_PREFIX.length) : '';
     if (!action) throw errors.invalidAction(target || 'null');
-    const text = request.body.toString('utf8');
+    const text = decodeUtf8(request.body);
     let params: unknown = {};
     if (text.trim() !== '') {
       if (!fewBrackets(text) && tooDeep(text)) throw errors.serialization('The request body is nested too deeply.');

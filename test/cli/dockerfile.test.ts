@@ -44,10 +44,15 @@ function parseDockerfile(text: string): Stage[] {
     pending = '';
   }
   const stages: Stage[] = [];
+  /** ARGs before the first FROM, with their defaults: they may only be used in FROM lines. */
+  const globals: Record<string, string> = {};
   for (const line of logical) {
     const [, op, args] = /^(\S+)\s*(.*)$/.exec(line)!;
-    if (op!.toUpperCase() === 'FROM') {
-      const [base, as, name] = args!.split(/\s+/);
+    if (op!.toUpperCase() === 'ARG' && stages.length === 0) {
+      const [name, value] = args!.split('=') as [string, string];
+      globals[name] = value;
+    } else if (op!.toUpperCase() === 'FROM') {
+      const [base, as, name] = args!.replace(/\$\{(\w+)\}/g, (_, v: string) => globals[v] ?? '').split(/\s+/);
       stages.push({ base: base!, name: as?.toUpperCase() === 'AS' ? name : undefined, instructions: [] });
     } else {
       stages.at(-1)!.instructions.push({ op: op!.toUpperCase(), args: args! });
@@ -61,6 +66,11 @@ function parseEnv(args: string): Record<string, string> {
   const out: Record<string, string> = {};
   for (const m of args.matchAll(/([A-Za-z_][A-Za-z0-9_]*)=("([^"]*)"|\S*)/g)) out[m[1]!] = m[3] ?? m[2]!;
   return out;
+}
+
+/** The shell form of HEALTHCHECK CMD: the command line that `/bin/sh -c` runs. */
+function shellForm(args: string): string {
+  return args.slice(args.indexOf('CMD ') + 4);
 }
 
 /** The JSON (exec) form of CMD/HEALTHCHECK CMD. */
@@ -114,7 +124,7 @@ const instructions = (stage: Stage, op: string): string[] => stage.instructions.
 describe('Dockerfile, statically', () => {
   test('two stages on node alpine: build, then a runtime without dev dependencies', () => {
     expect(stages).toHaveLength(2);
-    for (const stage of stages) expect(stage.base).toMatch(/^node:(22|24)-alpine$/);
+    for (const stage of stages) expect(stage.base).toMatch(/^node:(22|24)-alpine@sha256:[0-9a-f]{64}$/);
     const [build] = stages;
     expect(build!.name).toBe('build');
     expect(instructions(build!, 'RUN')).toEqual([expect.stringMatching(/^npm ci\b/), 'npm run build']);
@@ -122,16 +132,24 @@ describe('Dockerfile, statically', () => {
     expect(instructions(runtime, 'COPY')).toContainEqual(expect.stringMatching(/^--from=build \/app\/dist \.\/dist$/));
   });
 
-  test('runtime: non-root, listens on all interfaces, port 9324, /data volume, node health check, node CMD', () => {
+  test('the base image is one ARG, node 22 LTS on Alpine pinned by digest, that a build argument can move', () => {
+    expect(dockerfile).toMatch(/^ARG NODE_IMAGE=node:22-alpine@sha256:[0-9a-f]{64}$/m);
+    expect(dockerfile.match(/^FROM .*/gm)).toEqual(['FROM ${NODE_IMAGE} AS build', 'FROM ${NODE_IMAGE}']);
+    expect(dockerfile).toContain('--build-arg NODE_IMAGE=node:22-alpine@sha256:<digest>');
+  });
+
+  test('runtime: non-root, listens on all interfaces, port 9324, /data volume, curl health check, node CMD', () => {
     expect(instructions(runtime, 'USER')).toEqual(['node']);
     const env = Object.assign({}, ...instructions(runtime, 'ENV').map(parseEnv)) as Record<string, string>;
     expect(env.SQS_EMULATOR_HOST).toBe('0.0.0.0');
     expect(instructions(runtime, 'EXPOSE')).toEqual(['9324']);
     expect(instructions(runtime, 'VOLUME')).toEqual(['/data']);
     const [healthcheck] = instructions(runtime, 'HEALTHCHECK');
-    expect(healthcheck).toMatch(/\bCMD \[/);
-    expect(execForm(healthcheck!)[0]).toBe('node');
-    expect(healthcheck).not.toMatch(/curl|wget/);
+    // The curl the image installs, not a node process every 10 s.
+    expect(shellForm(healthcheck!)).toMatch(/^curl -fsS .*\/health" \|\| exit 1$/);
+    expect(healthcheck).not.toMatch(/\bnode\b/);
+    // The comments say one thing about curl: it is there, and used.
+    expect(dockerfile).not.toMatch(/no curl/i);
     expect(execForm(instructions(runtime, 'CMD')[0]!)).toEqual(['node', 'dist/cli.js']);
     // USER comes after every RUN that needs root.
     const ops = runtime.instructions.map((i) => i.op);
@@ -155,7 +173,7 @@ describe('Dockerfile, statically', () => {
     for (const excluded of ['node_modules', 'dist', '.git']) expect(ignored).toContain(excluded);
   });
 
-  test('docker-compose.yml: the service builds here, publishes 9324 on loopback and has a node health check', () => {
+  test('docker-compose.yml: the service builds here, publishes 9324 on loopback and has a curl health check', () => {
     expect(compose).toMatch(/^services:\s*$/m);
     expect(compose).toMatch(/^\s+build: \.\s*$/m);
     // Published on loopback unless the user sets SQS_PUBLISH.
@@ -163,9 +181,9 @@ describe('Dockerfile, statically', () => {
     const test = /^\s+test: (\[.*\])\s*$/m.exec(compose);
     expect(test).not.toBeNull();
     const command = JSON.parse(test![1]!) as string[];
-    expect(command.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
-    expect(command[3]).toContain('/health');
-    expect(compose).not.toMatch(/curl|wget/);
+    expect(command.slice(0, 2)).toEqual(['CMD', 'curl']);
+    expect(command.at(-1)).toBe('http://127.0.0.1:9324/health');
+    expect(compose).not.toMatch(/\bnode -e\b|"node", "-e"/);
   });
 });
 
@@ -300,15 +318,15 @@ describe('Dockerfile, replayed in a clean directory', () => {
     expect(received.body.Messages[0].Body).toBe('from the image');
 
     // The HEALTHCHECK command, run as Docker would inside the container (same env).
-    const [hcCommand, ...hcArgs] = execForm(instructions(runtime, 'HEALTHCHECK')[0]!);
-    expect(hcCommand).toBe('node');
-    expect((await run(process.execPath, hcArgs, runtimeDir, env, 10_000)).code).toBe(0);
-    // The compose file's health check script works too (its fixed 9324 pointed at our port).
-    const composeScript = (JSON.parse(/^\s+test: (\[.*\])\s*$/m.exec(compose)![1]!) as string[])[3]!;
-    expect((await run(process.execPath, ['-e', composeScript.replace('9324', String(port))], runtimeDir, env, 10_000)).code).toBe(0);
+    const healthcheck = shellForm(instructions(runtime, 'HEALTHCHECK')[0]!);
+    expect((await run('sh', ['-c', healthcheck], runtimeDir, env, 10_000)).code).toBe(0);
+    // The compose file's health check works too (its fixed 9324 pointed at our port).
+    const [, composeCommand, ...composeArgs] = JSON.parse(/^\s+test: (\[.*\])\s*$/m.exec(compose)![1]!) as string[];
+    const pointed = composeArgs.map((a) => a.replace(':9324/', `:${port}/`));
+    expect((await run(composeCommand!, pointed, runtimeDir, env, 10_000)).code).toBe(0);
 
     // docker stop sends SIGTERM: exit 0, and the health check then fails.
     expect(await stop()).toBe(0);
-    expect((await run(process.execPath, hcArgs, runtimeDir, env, 10_000)).code).toBe(1);
+    expect((await run('sh', ['-c', healthcheck], runtimeDir, env, 10_000)).code).toBe(1);
   }, 420_000);
 });

@@ -6,7 +6,7 @@
  * (as compose's network would) and the published port replaced by a free one.
  */
 import { spawn } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -20,13 +20,12 @@ const HOSTS = fileURLToPath(new URL('./support/hosts.mjs', import.meta.url));
 
 interface Service {
   build?: string;
+  command?: string[];
   image?: string;
   profiles?: string[];
   ports?: string[];
   environment?: Record<string, string>;
   volumes?: string[];
-  working_dir?: string;
-  command?: string[];
   healthcheck?: { test: string[] };
   depends_on?: Record<string, { condition: string }>;
 }
@@ -59,15 +58,35 @@ test('the file: emulator service with health check, volume and config file; exam
   expect(sqs!.volumes).toEqual(expect.arrayContaining(['sqs-data:/data', './compose/sqs-emulator.json:/config/sqs-emulator.json:ro']));
   expect(Object.keys(compose.volumes)).toEqual(['sqs-data']);
   expect(sqs!.environment).toMatchObject({ SQS_EMULATOR_DATA_DIR: '/data', SQS_EMULATOR_CONFIG: '/config/sqs-emulator.json', SQS_EMULATOR_ALLOWED_HOSTS: 'sqs' });
-  expect(sqs!.healthcheck!.test.slice(0, 3)).toEqual(['CMD', 'node', '-e']);
+  expect(sqs!.healthcheck!.test.slice(0, 2)).toEqual(['CMD', 'curl']);
   expect(sqs!.profiles).toBeUndefined(); // `docker compose up` starts it alone
   for (const s of [producer!, consumer!]) {
     expect(s.profiles).toEqual(['example']);
     expect(s.depends_on?.sqs).toEqual({ condition: 'service_healthy' });
     expect(s.environment!.SQS_ENDPOINT).toBe('http://sqs:9324');
-    expect(s.working_dir).toBe('/app');
-    expect(s.volumes).toEqual(['./examples/compose:/app']);
+    // Built from examples/compose: nothing of the clone is mounted (no npm install into it).
+    expect(s.build).toBe('./examples/compose');
+    expect(s.volumes).toBeUndefined();
+    expect(s.command).toEqual(['node', expect.stringMatching(/^(producer|consumer)\.mjs$/)]);
   }
+});
+
+test('the example image installs the dependencies at build time and copies the scripts', () => {
+  const dockerfile = readFileSync(join(ROOT, 'examples/compose/Dockerfile'), 'utf8');
+  // The same pinned base image as the emulator's own.
+  expect(dockerfile.match(/^ARG NODE_IMAGE=.*$/m)![0]).toBe(readFileSync(join(ROOT, 'Dockerfile'), 'utf8').match(/^ARG NODE_IMAGE=.*$/m)![0]);
+  const lines = dockerfile.split('\n').filter((l) => l !== '' && !l.startsWith('#'));
+  expect(lines).toEqual([
+    expect.stringMatching(/^ARG NODE_IMAGE=node:22-alpine@sha256:[0-9a-f]{64}$/),
+    'FROM ${NODE_IMAGE}',
+    'WORKDIR /app',
+    'COPY package.json ./',
+    'RUN npm install --omit=dev --no-audit --no-fund',
+    'COPY producer.mjs consumer.mjs ./',
+    'USER node',
+  ]);
+  for (const s of [producer!, consumer!]) expect(existsSync(join(ROOT, s.build!, s.command![1]!))).toBe(true);
+  expect(readFileSync(join(ROOT, 'examples/compose/.dockerignore'), 'utf8')).toContain('node_modules');
 });
 
 test('the emulator service starts from its compose environment, creates the config queues and is healthy', async () => {
@@ -91,8 +110,8 @@ test('the emulator service starts from its compose environment, creates the conf
   expect(await statusFor(port, `localhost:${port}`)).toBe(200);
   expect(await statusFor(port, `evil.example:${port}`)).toBe(403);
 
-  const [, , , script] = sqs!.healthcheck!.test as [string, string, string, string];
-  expect(await run(process.execPath, ['-e', script.replace('9324', String(port))], ROOT, {})).toMatchObject({ code: 0 });
+  const [, check, ...args] = sqs!.healthcheck!.test as [string, string, ...string[]];
+  expect(await run(check, args.map((a) => a.replace(':9324/', `:${port}/`)), ROOT, {})).toMatchObject({ code: 0 });
 });
 
 /** GET /health with a chosen Host header (fetch always sends the URL's). */
@@ -120,14 +139,14 @@ function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): 
   });
 }
 
-/** A compose service's command run here: its environment (endpoint on our port), its working directory, `sqs` → 127.0.0.1. */
+/** A compose service's command run here: its environment (endpoint on our port), in its build context (the image's /app), `sqs` → 127.0.0.1. */
 function runService(service: Service): Promise<{ code: number | null; out: string }> {
   const env: NodeJS.ProcessEnv = { AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true', TEST_HOSTS: JSON.stringify({ sqs: '127.0.0.1' }) };
   for (const [k, v] of Object.entries(service.environment!)) env[k] = v.replace('http://sqs:9324', `http://sqs:${port}`);
-  // `npm install ... && node X.mjs`: the repo already has the dependencies; only the node step runs.
-  const shell = service.command!.at(-1)!;
-  const script = /node (\S+\.mjs)$/.exec(shell)![1]!;
-  return run(process.execPath, ['--import', HOSTS, script], hostPath(service, service.working_dir!, {}), env);
+  // The image's dependencies are the repo's own here (resolved from its node_modules).
+  const [node, script] = service.command as [string, string];
+  expect(node).toBe('node');
+  return run(process.execPath, ['--import', HOSTS, script], resolve(ROOT, service.build!), env);
 }
 
 test('producer and consumer reach the emulator by service name; queue URLs resolve in the network', async () => {

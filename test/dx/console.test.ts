@@ -24,6 +24,7 @@ import { emulator, jsonClient } from '../support/clients.js';
 
 /** The page functions below run in the browser; the test project has no DOM types. */
 declare const document: any;
+declare const getComputedStyle: any;
 
 const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 const ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -71,7 +72,22 @@ if (!available && process.env.CI === 'true') {
   const counts = async (QueueUrl: string): Promise<Record<string, string>> =>
     (await sqs.send(new GetQueueAttributesCommand({ QueueUrl, AttributeNames: ['All'] }))).Attributes!;
 
-  test('create a queue, send a message, see the count change, peek it, purge it', async () => {
+  test('the filter placeholder fits its box', async () => {
+    const fits = await page.evaluate(() => {
+      const input = document.getElementById('filter');
+      const style = getComputedStyle(input);
+      const context = document.createElement('canvas').getContext('2d');
+      context.font = `${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+      const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+      return { text: context.measureText(input.placeholder).width, room, size: input.size, length: input.placeholder.length };
+    });
+    expect(fits.text).toBeGreaterThan(0);
+    expect(fits.text).toBeLessThanOrEqual(fits.room);
+    // Measured with this machine's fonts; `size` (in average characters) holds it with others too.
+    expect(fits.size).toBeGreaterThanOrEqual(fits.length);
+  });
+
+  test('create a queue, send a message, see the count change and the message without asking, purge it', async () => {
     // Create, from the keyboard: `n` focuses the name field, Enter submits.
     await page.keyboard.press('n');
     expect(await page.evaluate(() => document.activeElement?.id)).toBe('create-name');
@@ -87,6 +103,11 @@ if (!available && process.env.CI === 'true') {
     // Open it and send a message with an attribute.
     await row.locator('a').click();
     await page.locator('#queue-view:not([hidden])').waitFor();
+    // Messages are loaded when the queue opens: none yet.
+    await page.locator('#no-messages:not([hidden])').waitFor();
+    // Timestamps read as dates, not epoch seconds.
+    const created = await page.locator('#attributes tr', { hasText: 'CreatedTimestamp' }).locator('td').textContent();
+    expect(created).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \(\d{10}\)$/);
     await page.fill('#send-body', 'hello from the console');
     await page.click('#add-attr');
     await page.fill('.attr-row .attr-name', 'color');
@@ -96,11 +117,11 @@ if (!available && process.env.CI === 'true') {
     expect(await page.textContent('#status')).toMatch(/^Sent message [0-9a-f-]{36}\.$/);
     expect(await counts(queueUrl)).toMatchObject({ ApproximateNumberOfMessages: '1' });
 
-    // Peek: the message and its attribute are shown; nothing was received.
-    await page.click('#peek-button');
+    // Shown without pressing anything (a peek: nothing was received), with its attribute.
     const message = page.locator('#messages tbody tr').first();
     await message.waitFor();
     expect(await message.textContent()).toContain('hello from the console');
+    expect(await message.locator('td.sent').textContent()).toMatch(/^\d{4}-\d\d-\d\d \d\d:\d\d:\d\d$/);
     expect(await message.textContent()).toContain('color (String) = blue');
     expect(await message.locator('td.num').textContent()).toBe('0');
     expect(await counts(queueUrl)).toMatchObject({ ApproximateNumberOfMessages: '1', ApproximateNumberOfMessagesNotVisible: '0' });
@@ -121,8 +142,9 @@ if (!available && process.env.CI === 'true') {
     await page.click('#purge-button');
     await page.waitForFunction(() => document.getElementById('count-visible')?.textContent === '0' && document.getElementById('count-inflight')?.textContent === '0');
     expect(await counts(queueUrl)).toMatchObject({ ApproximateNumberOfMessages: '0', ApproximateNumberOfMessagesNotVisible: '0' });
-    await page.click('#peek-button');
     await page.locator('#no-messages:not([hidden])').waitFor();
+    await page.click('#peek-button');
+    await page.waitForFunction(() => document.getElementById('status')?.textContent === 'Reloaded the messages (nothing received).');
 
     // Esc goes back to the list, where the live count is 0 too.
     await page.keyboard.press('Escape');

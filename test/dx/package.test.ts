@@ -31,6 +31,7 @@ beforeAll(() => {
   const src = join(work, 'src');
   mkdirSync(src);
   for (const f of ['package.json', 'package-lock.json', 'tsconfig.json', 'tsconfig.build.json', 'README.md']) cpSync(join(ROOT, f), join(src, f));
+  cpSync(join(ROOT, 'scripts'), join(src, 'scripts'), { recursive: true });
   cpSync(join(ROOT, 'src'), join(src, 'src'), { recursive: true });
   symlinkSync(join(ROOT, 'node_modules'), join(src, 'node_modules'), 'dir');
   const out = sh('npm', ['pack', '--json', '--pack-destination', work], src, 180_000);

@@ -99,6 +99,16 @@ test('every developer endpoint of the table answers', async () => {
   expect((await fetch(server.url + '/health')).status).toBe(200);
 });
 
+test('the two health endpoints answer with exactly the keys the README gives them', async () => {
+  const rows = table(section('Developer endpoints (not part of AWS)'));
+  for (const path of ['/_emulator/health', '/health']) {
+    const row = rows.find((r) => r[0] === `\`GET ${path}\``);
+    const documented = [...row![1]!.matchAll(/"(\w+)"/g)].map((m) => m[1]).filter((k) => k !== 'ok');
+    const body = (await (await fetch(server.url + path)).json()) as Record<string, unknown>;
+    expect([path, Object.keys(body).sort()]).toEqual([path, documented.sort()]);
+  }
+});
+
 test('files and examples the README names exist', () => {
   for (const m of readme.matchAll(/`((?:examples|compose|docs|fixtures|test)\/[^`\s]+)`|\((docs\/[^)]+)\)/g)) {
     const path = (m[1] ?? m[2])!;

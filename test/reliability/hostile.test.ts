@@ -7,7 +7,9 @@
  */
 import { connect } from 'node:net';
 import type { RunningEmulator } from '../../src/index.js';
+import { XMLParser } from 'fast-xml-parser';
 import { complainingLogger, emulator, rawJson, rawQuery, uniqueName, type RawResponse } from '../support/clients.js';
+import { expectWireError } from '../support/wire.js';
 
 let server: RunningEmulator;
 const { logger, complaints } = complainingLogger();
@@ -92,40 +94,123 @@ describe('headers', () => {
 });
 
 describe('invalid UTF-8', () => {
-  test('in a JSON body: a message body with broken bytes is a 4xx or replacement characters, never a 500', async () => {
-    const queueUrl = await createQueue();
-    const prefix = Buffer.from(`{"QueueUrl":${JSON.stringify(queueUrl)},"MessageBody":"a`);
-    const body = Buffer.concat([prefix, Buffer.from([0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]), Buffer.from('b"}')]);
+  // AWS refuses characters outside the XML Char set (sqs-wire-spec 8.1); broken UTF-8 decodes
+  // to none of them, so it is refused the same way rather than stored as U+FFFD.
+  const INVALID_CONTENTS = {
+    name: 'InvalidMessageContents',
+    code: 'InvalidMessageContents',
+    status: 400,
+    shape: 'InvalidMessageContents',
+    message: 'Invalid characters found. Valid unicode characters are #x9 | #xA | #xD | #x20 to #xD7FF | #xE000 to #xFFFD | #x10000 to #x10FFFF',
+  };
+  const BROKEN = [[0xff], [0xc3, 0x28], [0xed, 0xa0, 0x80], [0xf4, 0x90, 0x80, 0x80], [0xc0, 0x80], [0xe2, 0x82]];
+
+  /** A JSON request whose body has `bytes` spliced in where `@@` stands in `template`. */
+  async function jsonWith(action: string, template: string, bytes: number[]): Promise<RawResponse> {
+    const [before, after] = template.split('@@') as [string, string];
     const res = await fetch(server.url, {
       method: 'POST',
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.SendMessage' },
-      body,
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${action}` },
+      body: Buffer.concat([Buffer.from(before), Buffer.from(bytes), Buffer.from(after)]),
     });
-    expect(res.status === 200 || (res.status >= 400 && res.status < 500)).toBe(true);
-    if (res.status === 200) {
-      const got = await rawJson(server.url, 'ReceiveMessage', { QueueUrl: queueUrl });
-      expect(JSON.parse(got.text).Messages[0].Body).toMatch(/^a.*b$/u);
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, text, body: JSON.parse(text) };
+  }
+
+  /** A form POST with `body` as bytes. */
+  async function formWith(body: Buffer | string): Promise<RawResponse> {
+    const res = await fetch(server.url, { method: 'POST', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body });
+    const text = await res.text();
+    return { status: res.status, headers: res.headers, text, body: new XMLParser().parse(text) };
+  }
+
+  const empty = async (queueUrl: string): Promise<void> => {
+    const got = await rawJson(server.url, 'ReceiveMessage', { QueueUrl: queueUrl, MaxNumberOfMessages: 10 });
+    expect(JSON.parse(got.text).Messages).toBeUndefined();
+  };
+
+  test('JSON: a message body with broken bytes is InvalidMessageContents, and nothing is stored', async () => {
+    const queueUrl = await createQueue();
+    for (const bytes of BROKEN) {
+      const res = await jsonWith('SendMessage', `{"QueueUrl":${JSON.stringify(queueUrl)},"MessageBody":"a@@b"}`, bytes);
+      expectWireError('json', res, INVALID_CONTENTS);
     }
+    await empty(queueUrl);
   });
 
-  test('in a form body and in percent-encoding (%FF, %C3%28, an encoded lone surrogate)', async () => {
-    const queueUrl = encodeURIComponent(await createQueue());
-    for (const bad of ['%FF', '%C3%28', '%ED%A0%80', '%F4%90%80%80']) {
-      const res = await fetch(server.url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/x-www-form-urlencoded' },
-        body: `Action=SendMessage&QueueUrl=${queueUrl}&MessageBody=x${bad}y`,
-      });
-      const text = await res.text();
-      expect([bad, res.status === 200 || (res.status >= 400 && res.status < 500)]).toEqual([bad, true]);
-      expect(text.startsWith('<')).toBe(true);
+  test('query: broken bytes raw in the form or percent-encoded (%FF, %C3%28, an encoded surrogate...) are InvalidMessageContents', async () => {
+    const queueUrl = await createQueue();
+    const form = `Action=SendMessage&QueueUrl=${encodeURIComponent(queueUrl)}&MessageBody=`;
+    for (const bytes of BROKEN) {
+      const escaped = bytes.map((b) => `%${b.toString(16).toUpperCase()}`).join('');
+      expectWireError('query', await formWith(`${form}x${escaped}y`), INVALID_CONTENTS);
+      expectWireError('query', await formWith(Buffer.concat([Buffer.from(`${form}x`), Buffer.from(bytes), Buffer.from('y')])), INVALID_CONTENTS);
     }
-    const raw = await fetch(server.url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/x-www-form-urlencoded' },
-      body: Buffer.concat([Buffer.from(`Action=SendMessage&QueueUrl=${queueUrl}&MessageBody=`), Buffer.from([0xff, 0xc0, 0x80])]),
-    });
-    expect(raw.status).toBeLessThan(500);
+    // GET carries the parameters in the query string: same answer.
+    const get = await fetch(`${server.url}/?${form}x%FFy`);
+    expect(get.status).toBe(400);
+    expect(await get.text()).toContain('<Code>InvalidMessageContents</Code>');
+    await empty(queueUrl);
+  });
+
+  test('valid text that looks close is kept exactly: U+FFFD itself, a 4-byte character, a literal %, + and %20', async () => {
+    const queueUrl = await createQueue();
+    const body = 'r\uFFFD \u{1F600} é 100% a+b';
+    expect((await rawJson(server.url, 'SendMessage', { QueueUrl: queueUrl, MessageBody: body })).status).toBe(200);
+    const form = `Action=SendMessage&QueueUrl=${encodeURIComponent(queueUrl)}&MessageBody=`;
+    expect((await formWith(`${form}${encodeURIComponent(body).replace(/%20/g, '+')}`)).status).toBe(200);
+    // A % that escapes nothing stays itself, as URLSearchParams keeps it.
+    expect((await formWith(`${form}${encodeURIComponent('é')}%zz%4`)).status).toBe(200);
+    const got = await rawJson(server.url, 'ReceiveMessage', { QueueUrl: queueUrl, MaxNumberOfMessages: 10 });
+    expect(JSON.parse(got.text).Messages.map((m: { Body: string }) => m.Body).sort()).toEqual([body, body, 'é%zz%4'].sort());
+  });
+
+  test('SendMessageBatch: the entry with broken bytes fails alone, on both protocols (as for other invalid characters, F113)', async () => {
+    const queueUrl = await createQueue();
+    const json = await jsonWith(
+      'SendMessageBatch',
+      `{"QueueUrl":${JSON.stringify(queueUrl)},"Entries":[{"Id":"ok","MessageBody":"fine"},{"Id":"bad","MessageBody":"x@@"}]}`,
+      [0xff],
+    );
+    expect(json.status).toBe(200);
+    expect(json.body.Successful.map((e: { Id: string }) => e.Id)).toEqual(['ok']);
+    expect(json.body.Failed).toEqual([{ Id: 'bad', Code: 'InvalidMessageContents', SenderFault: true, Message: INVALID_CONTENTS.message }]);
+    const query = await formWith(
+      `Action=SendMessageBatch&QueueUrl=${encodeURIComponent(queueUrl)}` +
+        '&SendMessageBatchRequestEntry.1.Id=ok&SendMessageBatchRequestEntry.1.MessageBody=fine' +
+        '&SendMessageBatchRequestEntry.2.Id=bad&SendMessageBatchRequestEntry.2.MessageBody=x%C3%28',
+    );
+    expect(query.status).toBe(200);
+    const result = query.body.SendMessageBatchResponse.SendMessageBatchResult;
+    expect(result.SendMessageBatchResultEntry.Id).toBe('ok');
+    expect(result.BatchResultErrorEntry).toEqual({ Id: 'bad', Code: 'InvalidMessageContents', SenderFault: true, Message: INVALID_CONTENTS.message });
+    const got = await rawJson(server.url, 'ReceiveMessage', { QueueUrl: queueUrl, MaxNumberOfMessages: 10 });
+    expect(JSON.parse(got.text).Messages.map((m: { Body: string }) => m.Body)).toEqual(['fine', 'fine']);
+  });
+
+  test('a String attribute value with broken bytes is refused as other invalid characters in a value are (InvalidParameterValue, F83)', async () => {
+    const queueUrl = await createQueue();
+    const res = await jsonWith(
+      'SendMessage',
+      `{"QueueUrl":${JSON.stringify(queueUrl)},"MessageBody":"b","MessageAttributes":{"k":{"DataType":"String","StringValue":"v@@"}}}`,
+      [0xfe],
+    );
+    expectWireError('json', res, { name: 'InvalidParameterValue', code: 'InvalidParameterValue', status: 400, message: 'Message (user) attribute \'k\' contains invalid characters in its value.' });
+    const query = await formWith(
+      `Action=SendMessage&QueueUrl=${encodeURIComponent(queueUrl)}&MessageBody=b` +
+        '&MessageAttribute.1.Name=k&MessageAttribute.1.Value.DataType=String&MessageAttribute.1.Value.StringValue=v%FE',
+    );
+    expect(query.body.ErrorResponse.Error.Code).toBe('InvalidParameterValue');
+    await empty(queueUrl);
+  });
+
+  test('broken bytes elsewhere (a queue name, a JSON key) are a 4xx, never a 500', async () => {
+    const name = await jsonWith('CreateQueue', '{"QueueName":"q@@"}', [0xff]);
+    expectClientError(name);
+    const key = await jsonWith('ListQueues', '{"@@":1}', [0xff, 0xfe]);
+    expect(key.status).toBeLessThan(500);
+    const form = await formWith(Buffer.concat([Buffer.from('Action=CreateQueue&QueueName=q'), Buffer.from([0xff])]));
+    expectClientError(form);
   });
 
   test('in the request path and the query string', async () => {

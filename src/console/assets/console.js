@@ -7,7 +7,7 @@
 
 (function () {
   var $ = function (id) { return document.getElementById(id); };
-  var state = { health: null, queues: [], current: null, detail: null, peeked: false, timer: null };
+  var state = { health: null, queues: [], current: null, detail: null, timer: null };
 
   function el(tag, text, cls) {
     var e = document.createElement(tag);
@@ -56,6 +56,19 @@
 
   function fail(e) { say(e.message || String(e), 'error'); }
 
+  function pad(n) { return (n < 10 ? '0' : '') + n; }
+
+  /** A time (milliseconds since the epoch) as the reader's local date and time, 2026-12-07 14:05:09. */
+  function when(ms) {
+    var d = new Date(Number(ms));
+    if (isNaN(d.getTime())) return String(ms);
+    return d.getFullYear() + '-' + pad(d.getMonth() + 1) + '-' + pad(d.getDate()) + ' ' +
+      pad(d.getHours()) + ':' + pad(d.getMinutes()) + ':' + pad(d.getSeconds());
+  }
+
+  /** Queue attributes that are epoch seconds (GetQueueAttributes gives them as numbers). */
+  var SECONDS_ATTRIBUTES = { CreatedTimestamp: true, LastModifiedTimestamp: true };
+
   function queuePath(q) {
     return '/_emulator/queues/' + encodeURIComponent(q.region) + '/' + encodeURIComponent(q.accountId) + '/' + encodeURIComponent(q.name);
   }
@@ -70,7 +83,6 @@
     }
     if (current) {
       state.current = current;
-      state.peeked = false;
       $('list-view').hidden = true;
       $('queue-view').hidden = false;
       $('messages').querySelector('tbody').textContent = '';
@@ -93,7 +105,8 @@
         say(e.message, 'error');
         location.hash = '#/';
       }));
-      if (state.peeked) work.push(peek());
+      // The messages are shown as soon as the queue is open, and kept current with the counts.
+      work.push(peek());
     }
     return Promise.all(work).then(function () {
       $('live').textContent = 'updated ' + new Date().toLocaleTimeString();
@@ -148,7 +161,7 @@
     Object.keys(d.attributes).forEach(function (k) {
       var tr = el('tr');
       tr.appendChild(el('th', k));
-      tr.appendChild(el('td', d.attributes[k], 'mono'));
+      tr.appendChild(el('td', SECONDS_ATTRIBUTES[k] ? when(d.attributes[k] * 1000) + ' (' + d.attributes[k] + ')' : d.attributes[k], 'mono'));
       attrs.appendChild(tr);
     });
     var tags = $('tags').querySelector('tbody');
@@ -197,7 +210,7 @@
       tr.appendChild(el('td', t.DestinationArn || 'original sources', 'mono'));
       tr.appendChild(el('td', t.ApproximateNumberOfMessagesMoved, 'num'));
       tr.appendChild(el('td', t.ApproximateNumberOfMessagesToMove, 'num'));
-      tr.appendChild(el('td', new Date(t.StartedTimestamp).toLocaleTimeString()));
+      tr.appendChild(el('td', when(t.StartedTimestamp)));
       var cell = el('td');
       if (t.Status === 'RUNNING' && t.TaskHandle) {
         var b = el('button', 'Cancel', 'danger');
@@ -253,9 +266,9 @@
       body.messages.forEach(function (m) {
         var tr = el('tr');
         tr.appendChild(el('td', m.MessageId, 'mono'));
-        tr.appendChild(el('td', m.state + (m.visibleAt ? ' until ' + new Date(m.visibleAt).toLocaleTimeString() : '')));
+        tr.appendChild(el('td', m.state + (m.visibleAt ? ' until ' + when(m.visibleAt) : '')));
         tr.appendChild(el('td', m.receiveCount, 'num'));
-        tr.appendChild(el('td', new Date(m.sentTimestamp).toLocaleTimeString()));
+        tr.appendChild(el('td', when(m.sentTimestamp), 'sent'));
         tr.appendChild(el('td', m.Body, 'body-cell mono'));
         var attrs = m.MessageAttributes || {};
         tr.appendChild(el('td', Object.keys(attrs).map(function (k) {
@@ -306,8 +319,7 @@
   });
 
   $('peek-button').addEventListener('click', function () {
-    state.peeked = true;
-    peek().then(function () { say('Peeked at the messages (nothing received).', 'ok'); }, fail);
+    peek().then(function () { say('Reloaded the messages (nothing received).', 'ok'); }, fail);
   });
 
   $('purge-button').addEventListener('click', function () {

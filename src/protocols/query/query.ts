@@ -1,5 +1,6 @@
 import { errors, type SqsError } from '../../api/errors.js';
-import { header, type Protocol, type WireRequest, type WireResponse } from '../protocol.js';
+import { type Protocol, type WireRequest, type WireResponse } from '../protocol.js';
+import { parseForm } from '../utf8.js';
 import { decodeStruct, unflatten } from './unflatten.js';
 import { errorTree, renderError, renderResult, resultTree } from './xml.js';
 
@@ -14,11 +15,12 @@ const AUTH_PARAMETER = /^(X-Amz-|AWSAccessKeyId$|Signature$|SignatureVersion$|Si
 
 export function queryParameters(request: WireRequest): Map<string, string> {
   const params = new Map<string, string>();
-  const add = (text: string): void => {
-    for (const [k, v] of new URLSearchParams(text)) if (!AUTH_PARAMETER.test(k)) params.set(k, v);
+  const add = (bytes: Buffer): void => {
+    for (const [k, v] of parseForm(bytes)) if (!AUTH_PARAMETER.test(k)) params.set(k, v);
   };
-  add(request.query);
-  if (request.body.length > 0) add(request.body.toString('utf8'));
+  // Node's HTTP parser refuses raw bytes over 0x7F in the request target: the query string is ASCII, escapes included.
+  if (request.query !== '') add(Buffer.from(request.query, 'latin1'));
+  if (request.body.length > 0) add(request.body);
   return params;
 }
 

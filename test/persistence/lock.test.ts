@@ -1,0 +1,161 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startEmulator } from '../../src/index.js';
+import { lockTiming } from '../../src/persistence/files.js';
+import { bootId, processStat } from '../../src/proc.js';
+
+const quiet = { port: 0, logLevel: 'silent' as const };
+const tempDir = (): string => mkdtempSync(join(tmpdir(), 'sqs-emulator-lock-'));
+const onLinux = processStat(process.pid) !== null;
+const linuxOnly = onLinux ? test : test.skip;
+
+const children: ChildProcess[] = [];
+afterAll(() => {
+  for (const c of children) c.kill('SIGKILL');
+});
+afterEach(() => {
+  lockTiming.waitMs = 3000;
+});
+
+function writeLock(dir: string, owner: { pid: number; start: string | null; boot: string | null }): void {
+  writeFileSync(join(dir, 'LOCK'), JSON.stringify(owner));
+}
+
+const lockOwner = (dir: string): { pid: number } => JSON.parse(readFileSync(join(dir, 'LOCK'), 'utf8'));
+
+/** A live process unrelated to the emulator, and its real start time. */
+async function bystander(): Promise<{ pid: number; start: string; child: ChildProcess }> {
+  const child = spawn('sleep', ['60'], { stdio: 'ignore' });
+  children.push(child);
+  await new Promise((r) => child.once('spawn', r));
+  return { pid: child.pid!, start: processStat(child.pid!)?.start ?? '', child };
+}
+
+linuxOnly('a lock naming a live pid that is another process now (other start time) is taken over: parent, pid 1', async () => {
+  for (const pid of [process.ppid, 1]) {
+    const dataDir = tempDir();
+    expect(processStat(pid)).not.toBeNull();
+    writeLock(dataDir, { pid, start: '1', boot: bootId() });
+    const server = await startEmulator({ ...quiet, dataDir });
+    expect(lockOwner(dataDir).pid).toBe(process.pid);
+    await server.stop();
+  }
+});
+
+linuxOnly('a lock written before the last boot is taken over even if its pid and start time match a live process', async () => {
+  const dataDir = tempDir();
+  const other = await bystander();
+  writeLock(dataDir, { pid: other.pid, start: other.start, boot: '00000000-0000-0000-0000-000000000000' });
+  const server = await startEmulator({ ...quiet, dataDir });
+  expect(lockOwner(dataDir).pid).toBe(process.pid);
+  await server.stop();
+});
+
+test('a live owner is refused, after waiting, with an error naming its pid; the lock is left alone', async () => {
+  const dataDir = tempDir();
+  const owner = await bystander();
+  writeLock(dataDir, { pid: owner.pid, start: processStat(owner.pid)?.start ?? null, boot: bootId() });
+  lockTiming.waitMs = 300;
+  await expect(startEmulator({ ...quiet, dataDir })).rejects.toThrow(
+    new RegExp(`data directory .* is in use by process ${owner.pid} \\(lock file .*LOCK\\)`),
+  );
+  expect(lockOwner(dataDir).pid).toBe(owner.pid);
+});
+
+test('an owner that exits while the newcomer waits hands the directory over', async () => {
+  const dataDir = tempDir();
+  const owner = await bystander();
+  writeLock(dataDir, { pid: owner.pid, start: processStat(owner.pid)?.start ?? null, boot: bootId() });
+  lockTiming.waitMs = 20_000;
+  setTimeout(() => owner.child.kill('SIGKILL'), 300);
+  const server = await startEmulator({ ...quiet, dataDir });
+  expect(owner.child.exitCode !== null || owner.child.signalCode !== null).toBe(true);
+  expect(lockOwner(dataDir).pid).toBe(process.pid);
+  await server.stop();
+});
+
+linuxOnly('an owner that has exited but is not yet reaped (a zombie) is taken over at once', async () => {
+  const dataDir = tempDir();
+  // `sleep` never reaps the child the shell left it: that child stays a zombie.
+  const parent = spawn('sh', ['-c', 'sleep 0.1 & echo $!; exec sleep 60'], { stdio: ['ignore', 'pipe', 'ignore'] });
+  children.push(parent);
+  const pid = Number(await new Promise<string>((r) => parent.stdout!.once('data', (d: Buffer) => r(d.toString()))));
+  const start = processStat(pid)!.start;
+  while (processStat(pid)?.state !== 'Z') await new Promise((r) => setTimeout(r, 20));
+  writeLock(dataDir, { pid, start, boot: bootId() });
+  lockTiming.waitMs = 60_000; // longer than this test's timeout: only judging the zombie stale lets it pass
+  const server = await startEmulator({ ...quiet, dataDir });
+  expect(lockOwner(dataDir).pid).toBe(process.pid);
+  await server.stop();
+}, 10_000);
+
+test('a lock from an older version (a bare pid) of a dead process is taken over; a torn (empty) old lock too', async () => {
+  const dataDir = tempDir();
+  const gone = await bystander();
+  gone.child.kill('SIGKILL');
+  await new Promise((r) => gone.child.once('exit', r));
+  writeFileSync(join(dataDir, 'LOCK'), String(gone.pid));
+  let server = await startEmulator({ ...quiet, dataDir });
+  await server.stop();
+  const torn = join(dataDir, 'LOCK');
+  writeFileSync(torn, '');
+  utimesSync(torn, new Date(Date.now() - 60_000), new Date(Date.now() - 60_000));
+  server = await startEmulator({ ...quiet, dataDir });
+  expect(lockOwner(dataDir).pid).toBe(process.pid);
+  await server.stop();
+});
+
+/** The emulator as its own process (through tsx), on a data directory. */
+function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  children.push(child);
+  return new Promise((resolve, reject) => {
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString();
+      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
+      if (url) resolve({ child, url });
+    });
+    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+    child.on('exit', (code) => reject(new Error(`emulator exited ${code}: ${err}`)));
+  });
+}
+
+test('an emulator killed with SIGKILL and restarted at once: the new one starts on the same directory', async () => {
+  const dataDir = tempDir();
+  const first = await startChild(dataDir);
+  expect(lockOwner(dataDir).pid).toBe(first.child.pid);
+  first.child.kill('SIGKILL');
+  const second = await startChild(dataDir);
+  expect(lockOwner(dataDir).pid).toBe(second.child.pid);
+  expect((await fetch(`${second.url}/health`)).status).toBe(200);
+  second.child.kill('SIGTERM');
+  await new Promise((r) => second.child.once('exit', r));
+}, 30_000);
+
+test('a data directory this user cannot write: start-up stops with a message naming it, the uid and the way out', async () => {
+  const dataDir = tempDir();
+  // Root writes anywhere: the emulator then runs as nobody, on a directory that stays root's.
+  const asRoot = process.getuid?.() === 0;
+  if (!asRoot) chmodSync(dataDir, 0o555);
+  else chmodSync(dataDir, 0o755);
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--data-dir', dataDir], {
+    cwd: process.cwd(),
+    stdio: ['ignore', 'pipe', 'pipe'],
+    ...(asRoot ? { uid: 65534, gid: 65534, env: { ...process.env, HOME: tmpdir() } } : {}),
+  });
+  children.push(child);
+  let err = '';
+  child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
+  const code = await new Promise((r) => child.once('exit', r));
+  expect(code).toBe(1);
+  const uid = asRoot ? 65534 : process.getuid?.();
+  expect(err).toContain(`sqs-emulator: cannot start: data directory ${dataDir} is not writable by uid ${uid} (EACCES)`);
+  expect(err).toContain('docker run --user "$(id -u):$(id -g)"');
+}, 30_000);
