@@ -38,19 +38,42 @@ export interface MessageOwner {
  * A stored message. It sits in at most one of its queue's ready lists (readyPrev/readyNext)
  * and always in its age list (agePrev/ageNext); both are intrusive, so removal is O(1).
  */
+/**
+ * Timestamps are kept as offsets from this origin (the module's load time): within ±24 days of
+ * it they are small integers, which V8 stores in the object itself, where epoch milliseconds
+ * would each take a 16-byte heap number (issue 19's memory target). Values outside that range
+ * still work: V8 then stores the field as a double, for every message, costing memory only.
+ * 0 ("not yet") is stored as UNSET.
+ */
+const ORIGIN = Date.now();
+const UNSET = -0x80000000;
+function toOffset(t: number): number {
+  if (t === 0) return UNSET;
+  const offset = t - ORIGIN;
+  // `| 0` hands V8 an integer it keeps as a small integer; a subtraction's result is a double.
+  return offset === (offset | 0) ? offset | 0 : offset;
+}
+const fromOffset = (o: number): number => (o === UNSET ? 0 : o + ORIGIN);
+
+/** The state in the two low bits of `bits`, the receive count above them. */
+const STATES: readonly MessageState[] = ['ready', 'delayed', 'inflight'];
+const STATE_BITS: Readonly<Record<MessageState, number>> = { ready: 0, delayed: 1, inflight: 2 };
+
+/**
+ * A stored message. It sits in at most one of its queue's ready lists (readyPrev/readyNext)
+ * and always in its age list (agePrev/ageNext); both are intrusive, so removal is O(1).
+ * Every stored message pays for each field: small state is packed, timestamps are offsets.
+ */
 export class Message implements Task {
   version = 0;
-  state: MessageState = 'ready';
-  /** Epoch ms when a delayed or in-flight message becomes visible. */
-  deadline = 0;
-  receiveCount = 0;
-  firstReceiveTimestamp = 0;
-  /** Epoch ms of the latest receive: the 12-hour visibility limit counts from here. */
-  receivedAt = 0;
+  /** State (2 bits) and receive count. */
+  private bits = 0;
+  private deadlineOffset = UNSET;
+  private firstReceiveOffset = UNSET;
+  private receivedOffset = UNSET;
+  private enqueuedOffset = UNSET;
   /** Nonce of the latest receipt handle. */
   receiptNonce = '';
-  /** Epoch ms the message entered this queue: retention counts from here. */
-  enqueuedAt = 0;
   /** Standard queues: when it last became visible, as an increasing number (fair-queue order, see fairQueue.ts). */
   readySeq = 0;
 
@@ -63,6 +86,57 @@ export class Message implements Task {
     readonly owner: MessageOwner,
     readonly data: MessageData,
   ) {}
+
+  get state(): MessageState {
+    return STATES[this.bits & 3]!;
+  }
+
+  set state(state: MessageState) {
+    this.bits = (this.bits & ~3) | STATE_BITS[state];
+  }
+
+  get receiveCount(): number {
+    return this.bits >>> 2;
+  }
+
+  set receiveCount(count: number) {
+    this.bits = (count << 2) | (this.bits & 3);
+  }
+
+  /** Epoch ms when a delayed or in-flight message becomes visible. */
+  get deadline(): number {
+    return fromOffset(this.deadlineOffset);
+  }
+
+  set deadline(t: number) {
+    this.deadlineOffset = toOffset(t);
+  }
+
+  get firstReceiveTimestamp(): number {
+    return fromOffset(this.firstReceiveOffset);
+  }
+
+  set firstReceiveTimestamp(t: number) {
+    this.firstReceiveOffset = toOffset(t);
+  }
+
+  /** Epoch ms of the latest receive: the 12-hour visibility limit counts from here. */
+  get receivedAt(): number {
+    return fromOffset(this.receivedOffset);
+  }
+
+  set receivedAt(t: number) {
+    this.receivedOffset = toOffset(t);
+  }
+
+  /** Epoch ms the message entered this queue: retention counts from here. */
+  get enqueuedAt(): number {
+    return fromOffset(this.enqueuedOffset);
+  }
+
+  set enqueuedAt(t: number) {
+    this.enqueuedOffset = toOffset(t);
+  }
 
   run(now: number): void {
     this.owner.onDeadline(this, now);
