@@ -29,6 +29,48 @@ export function md5OfBody(data: MessageData): string {
   return data.md5OfBody ?? md5Hex(data.body);
 }
 
+/** The members of MessageData a message may lack; most have none of them. */
+type Extras = Omit<MessageData, 'id' | 'body' | 'sentTimestamp'>;
+
+/**
+ * Messages with nothing optional share one extras object per sender (there are few senders:
+ * access key ids and accounts), so SenderId costs no field of its own. Bounded: past it, a
+ * message gets its own.
+ */
+const senders = new Map<string, Extras>();
+const MAX_SHARED_SENDERS = 1000;
+
+function senderExtras(senderId: string): Extras {
+  let extras = senders.get(senderId);
+  if (extras) return extras;
+  extras = Object.freeze({ senderId });
+  if (senders.size < MAX_SHARED_SENDERS) senders.set(senderId, extras);
+  return extras;
+}
+
+function hasExtras(d: MessageData): boolean {
+  return (
+    d.md5OfBody !== undefined || d.attributes !== undefined || d.md5OfMessageAttributes !== undefined || d.traceHeader !== undefined ||
+    d.md5OfMessageSystemAttributes !== undefined || d.groupId !== undefined || d.deduplicationId !== undefined ||
+    d.sequenceNumber !== undefined || d.deadLetterQueueSourceArn !== undefined
+  );
+}
+
+/** A message's data as a plain object, with only the members it has (to copy, spread or serialise). */
+export function plainData(d: MessageData): MessageData {
+  const out: { -readonly [K in keyof MessageData]: MessageData[K] } = { id: d.id, body: d.body, sentTimestamp: d.sentTimestamp, senderId: d.senderId };
+  if (d.md5OfBody !== undefined) out.md5OfBody = d.md5OfBody;
+  if (d.attributes !== undefined) out.attributes = d.attributes;
+  if (d.md5OfMessageAttributes !== undefined) out.md5OfMessageAttributes = d.md5OfMessageAttributes;
+  if (d.traceHeader !== undefined) out.traceHeader = d.traceHeader;
+  if (d.md5OfMessageSystemAttributes !== undefined) out.md5OfMessageSystemAttributes = d.md5OfMessageSystemAttributes;
+  if (d.groupId !== undefined) out.groupId = d.groupId;
+  if (d.deduplicationId !== undefined) out.deduplicationId = d.deduplicationId;
+  if (d.sequenceNumber !== undefined) out.sequenceNumber = d.sequenceNumber;
+  if (d.deadLetterQueueSourceArn !== undefined) out.deadLetterQueueSourceArn = d.deadLetterQueueSourceArn;
+  return out;
+}
+
 /** Anything that owns messages and reacts when one of their deadlines passes. */
 export interface MessageOwner {
   onDeadline(message: Message, now: number): void;
@@ -62,9 +104,17 @@ const STATE_BITS: Readonly<Record<MessageState, number>> = { ready: 0, delayed: 
 /**
  * A stored message. It sits in at most one of its queue's ready lists (readyPrev/readyNext)
  * and always in its age list (agePrev/ageNext); both are intrusive, so removal is O(1).
- * Every stored message pays for each field: small state is packed, timestamps are offsets.
+ * Every stored message pays for each field: small state is packed, timestamps are offsets, and
+ * the message is its own MessageData (`data` is the message itself; the optional members and
+ * SenderId live in `extras`: the object it was built from, or for most messages one shared per
+ * sender), so one object per message instead of two. Copy it with `plainData()`, never spread it.
  */
-export class Message implements Task {
+export class Message implements Task, MessageData {
+  readonly id: string;
+  readonly body: string;
+  private readonly sentOffset: number;
+  /** The optional members and the SenderId: the object it was built from, or its sender's shared one. */
+  private readonly extras: Extras;
   version = 0;
   /** State (2 bits) and receive count. */
   private bits = 0;
@@ -84,8 +134,67 @@ export class Message implements Task {
 
   constructor(
     readonly owner: MessageOwner,
-    readonly data: MessageData,
-  ) {}
+    data: MessageData,
+  ) {
+    this.id = data.id;
+    this.body = data.body;
+    this.sentOffset = toOffset(data.sentTimestamp);
+    this.extras = hasExtras(data) ? data : senderExtras(data.senderId);
+  }
+
+  /** The stored data: the message itself (immutable members only). */
+  get data(): MessageData {
+    return this;
+  }
+
+  get senderId(): string {
+    return this.extras.senderId;
+  }
+
+  get sentTimestamp(): number {
+    return fromOffset(this.sentOffset);
+  }
+
+  get md5OfBody(): string | undefined {
+    return this.extras.md5OfBody;
+  }
+
+  get attributes(): StoredAttributes | undefined {
+    return this.extras.attributes;
+  }
+
+  get md5OfMessageAttributes(): string | undefined {
+    return this.extras.md5OfMessageAttributes;
+  }
+
+  get traceHeader(): string | undefined {
+    return this.extras.traceHeader;
+  }
+
+  get md5OfMessageSystemAttributes(): string | undefined {
+    return this.extras.md5OfMessageSystemAttributes;
+  }
+
+  get groupId(): string | undefined {
+    return this.extras.groupId;
+  }
+
+  get deduplicationId(): string | undefined {
+    return this.extras.deduplicationId;
+  }
+
+  get sequenceNumber(): string | undefined {
+    return this.extras.sequenceNumber;
+  }
+
+  get deadLetterQueueSourceArn(): string | undefined {
+    return this.extras.deadLetterQueueSourceArn;
+  }
+
+  /** JSON of a message is its data: never its links, owner or state. */
+  toJSON(): MessageData {
+    return plainData(this);
+  }
 
   get state(): MessageState {
     return STATES[this.bits & 3]!;
