@@ -1,10 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaults } from './api/limits.js';
 import type { Clock } from './engine/clock.js';
 import { Engine } from './engine/engine.js';
 import type { Random } from './engine/random.js';
-import { createApp } from './http/app.js';
+import type { AppSettings } from './http/app.js';
 import { createFrontDoor } from './http/server.js';
 import { parseAllowedHosts, parseCorsOrigins } from './http/browserGuard.js';
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './log.js';
@@ -155,6 +155,25 @@ export interface RunningEmulator {
 }
 
 /** Starts the emulator in this process; resolves once the port is open. */
+/**
+ * Express and the console/developer endpoints load on their first request, not at start: an
+ * SQS client's first answer does not need them (issue 19's start-up target).
+ */
+function lazyApp(settings: AppSettings): RequestListener {
+  let app: Promise<RequestListener> | undefined;
+  return (req, res) => {
+    app ??= import('./http/app.js').then((m) => m.createApp(settings) as RequestListener);
+    app.then(
+      (listener) => listener(req, res),
+      (e: unknown) => {
+        settings.log?.error('Could not load the HTTP endpoints', e);
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      },
+    );
+  };
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? defaults.host;
   // Checked before anything is opened, and written as browsers send them
@@ -207,7 +226,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   }
   const region = options.region ?? defaults.region;
   const accountId = options.accountId ?? defaults.accountId;
-  const app = createApp({
+  const app = lazyApp({
     engine,
     region,
     accountId,

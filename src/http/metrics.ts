@@ -1,4 +1,3 @@
-import express from 'express';
 import type { QueueInfo } from '../engine/address.js';
 import type { Engine } from '../engine/engine.js';
 import type { TallyRecord } from '../engine/changes.js';
@@ -195,13 +194,4 @@ export class Metrics {
     }
     return out.join('\n') + '\n';
   }
-}
-
-export function metricsEndpoint(metrics: Metrics): express.Router {
-  const router = express.Router();
-  router.get('/metrics', (_req, res) => {
-    res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
-    res.send(metrics.render());
-  });
-  return router;
 }
