@@ -5,22 +5,38 @@ import type { RequestContext } from './action.js';
 /**
  * Finds the queue a QueueUrl names, in any historical URL shape: by the account in its path
  * (or the caller's), in the region its host names (or the caller's).
+ *
+ * Per QueueUrl: its parsed address and the queue it named last, for the caller scope (region,
+ * account) it was resolved in. Clients send the same few URLs over and over: a request on a
+ * known URL in the same scope goes straight to the queue (the engine checks it still exists,
+ * and looks it up by name again if it was deleted). Bounded: URLs are caller-chosen.
  */
-/** Parsed URLs, bounded: clients send the same few URLs over and over. */
-const addresses = new Map<string, QueueAddress>();
-
-function addressOf(url: string): QueueAddress {
-  let address = addresses.get(url);
-  if (address === undefined) {
-    address = parseQueueUrl(url);
-    if (addresses.size >= 4096) addresses.clear();
-    addresses.set(url, address);
-  }
-  return address;
+interface Resolved {
+  readonly address: QueueAddress;
+  region?: string;
+  accountId?: string;
+  info?: QueueInfo;
 }
+
+const resolved = new Map<string, Resolved>();
 
 /** The queue (QueueDoesNotExist when there is none): its info is also its address for the engine. */
 export function resolveQueue(ctx: RequestContext, url: string): QueueInfo {
-  const address = addressOf(url);
-  return ctx.engine.requireQueue({ region: address.region ?? ctx.region, accountId: address.accountId ?? ctx.accountId, name: address.name });
+  let r = resolved.get(url);
+  if (r === undefined) {
+    r = { address: parseQueueUrl(url) };
+    if (resolved.size >= 4096) resolved.clear();
+    resolved.set(url, r);
+  }
+  if (r.info !== undefined && r.region === ctx.region && r.accountId === ctx.accountId) {
+    const info = ctx.engine.requireQueue(r.info);
+    r.info = info;
+    return info;
+  }
+  const address = r.address;
+  const info = ctx.engine.requireQueue({ region: address.region ?? ctx.region, accountId: address.accountId ?? ctx.accountId, name: address.name });
+  r.region = ctx.region;
+  r.accountId = ctx.accountId;
+  r.info = info;
+  return info;
 }

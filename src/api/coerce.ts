@@ -1,5 +1,5 @@
 import { errors } from './errors.js';
-import type { Shape, StructShape } from './shapes.js';
+import type { Member, Shape, StructShape } from './shapes.js';
 
 /**
  * Checks a decoded request (from JSON, or unflattened from query parameters, where every
@@ -8,7 +8,85 @@ import type { Shape, StructShape } from './shapes.js';
  * Maps become null-prototype records, so keys such as `__proto__` stay plain data.
  */
 export function coerceInput(shape: StructShape, value: unknown): Record<string, unknown> {
-  return coerceStruct(shape, value ?? {}, '');
+  // The happy path checks and copies without building a path or throwing; any problem and
+  // the request is walked again by the checker below, which names the offending member.
+  const fast = fastStruct(shape, value ?? {}, true);
+  return fast !== FAIL ? fast : coerceStruct(shape, value ?? {}, '');
+}
+
+/** Returned by the fast path for anything the full check would refuse. */
+const FAIL: unique symbol = Symbol('fail');
+type Fail = typeof FAIL;
+
+/** Each structure's members as a list, made once per shape. */
+const memberLists = new WeakMap<StructShape, readonly (readonly [string, Member])[]>();
+
+function membersOf(shape: StructShape): readonly (readonly [string, Member])[] {
+  let members = memberLists.get(shape);
+  if (members === undefined) {
+    members = Object.entries(shape.members);
+    memberLists.set(shape, members);
+  }
+  return members;
+}
+
+const hasOwn = Object.prototype.hasOwnProperty;
+const INTEGER = /^\s*[+-]?\d+\s*$/;
+
+function fastStruct(shape: StructShape, value: unknown, top: boolean): Record<string, unknown> | Fail {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return FAIL;
+  const input = value as Record<string, unknown>;
+  const out: Record<string, unknown> = Object.create(null);
+  const members = membersOf(shape);
+  for (let i = 0; i < members.length; i++) {
+    const [name, member] = members[i]!;
+    const raw = hasOwn.call(input, name) ? input[name] : undefined;
+    if (raw === undefined || raw === null || (member.required && raw === '' && top)) {
+      if (member.required) return FAIL;
+      continue;
+    }
+    const v = fastValue(member.shape, raw);
+    if (v === FAIL) return FAIL;
+    out[name] = v;
+  }
+  return out;
+}
+
+function fastValue(shape: Shape, value: unknown): unknown {
+  switch (shape.kind) {
+    case 'string':
+    case 'blob':
+      return typeof value === 'string' ? value : FAIL;
+    case 'integer':
+    case 'long': {
+      const n = typeof value === 'number' ? value : typeof value === 'string' && INTEGER.test(value) ? Number(value) : NaN;
+      return Number.isSafeInteger(n) ? n : FAIL;
+    }
+    case 'boolean':
+      return typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : FAIL;
+    case 'list': {
+      if (!Array.isArray(value)) return FAIL;
+      const out = new Array<unknown>(value.length);
+      for (let i = 0; i < value.length; i++) {
+        const v = fastValue(shape.member, value[i]);
+        if (v === FAIL) return FAIL;
+        out[i] = v;
+      }
+      return out;
+    }
+    case 'map': {
+      if (value === null || typeof value !== 'object' || Array.isArray(value)) return FAIL;
+      const out: Record<string, unknown> = Object.create(null);
+      for (const key of Object.keys(value)) {
+        const v = fastValue(shape.value, (value as Record<string, unknown>)[key]);
+        if (v === FAIL) return FAIL;
+        out[key] = v;
+      }
+      return out;
+    }
+    case 'struct':
+      return fastStruct(shape, value, false);
+  }
 }
 
 function typeError(path: string, expected: string): Error {
@@ -40,7 +118,7 @@ function coerceValue(shape: Shape, value: unknown, path: string, name: string): 
       return value;
     case 'integer':
     case 'long': {
-      const n = typeof value === 'number' ? value : typeof value === 'string' && /^\s*[+-]?\d+\s*$/.test(value) ? Number(value) : NaN;
+      const n = typeof value === 'number' ? value : typeof value === 'string' && INTEGER.test(value) ? Number(value) : NaN;
       if (typeof value !== 'number' && typeof value !== 'string') throw typeError(path, 'a number');
       if (!Number.isSafeInteger(n)) throw errors.invalidParameterValueFor(name, value, 'Must be an integer.');
       return n;

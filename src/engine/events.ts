@@ -1,5 +1,5 @@
 import type { SqsRecord } from '../api/lambdaEvent.js';
-import { md5OfBody, type Message } from './message.js';
+import { md5OfBody, type Message, type MessageData } from './message.js';
 
 /**
  * The spy-visible events of the change stream (changes.ts): what happens to messages (sent,
@@ -125,42 +125,65 @@ export interface SqsEvent {
 
 export type SqsEventListener = (event: SqsEvent) => void;
 
+/**
+ * A message as an event saw it. The stored data never changes (a redrive replaces the
+ * message's data object, not its fields), so only what does change is copied: the receive
+ * count and the receipt handle; the rest, the MD5 of the body included, is read from the data
+ * when asked. An event with no reader costs one small object and no digest (issue 19).
+ */
 class Spied implements SpiedMessage {
-  readonly messageId: string;
-  readonly body: string;
-  readonly md5OfBody: string;
-  readonly traceHeader?: string;
-  readonly sentTimestamp: number;
   readonly receiveCount: number;
-  readonly groupId?: string;
-  readonly deduplicationId?: string;
-  readonly sequenceNumber?: string;
   readonly receiptHandle?: string;
+  readonly #data: MessageData;
   private attributes?: Readonly<Record<string, SpiedAttribute>>;
 
   constructor(
-    private readonly source: Message,
+    source: Message,
     readonly event: SqsEvent,
     receiptHandle: string | undefined,
   ) {
-    const d = source.data;
-    this.messageId = d.id;
-    this.body = d.body;
-    this.md5OfBody = md5OfBody(d);
-    this.sentTimestamp = d.sentTimestamp;
+    this.#data = source.data;
     this.receiveCount = source.receiveCount;
-    if (d.traceHeader !== undefined) this.traceHeader = d.traceHeader;
-    if (d.groupId !== undefined) this.groupId = d.groupId;
-    if (d.deduplicationId !== undefined) this.deduplicationId = d.deduplicationId;
-    if (d.sequenceNumber !== undefined) this.sequenceNumber = d.sequenceNumber;
     if (receiptHandle !== undefined) this.receiptHandle = receiptHandle;
+  }
+
+  get messageId(): string {
+    return this.#data.id;
+  }
+
+  get body(): string {
+    return this.#data.body;
+  }
+
+  get md5OfBody(): string {
+    return md5OfBody(this.#data);
+  }
+
+  get traceHeader(): string | undefined {
+    return this.#data.traceHeader;
+  }
+
+  get sentTimestamp(): number {
+    return this.#data.sentTimestamp;
+  }
+
+  get groupId(): string | undefined {
+    return this.#data.groupId;
+  }
+
+  get deduplicationId(): string | undefined {
+    return this.#data.deduplicationId;
+  }
+
+  get sequenceNumber(): string | undefined {
+    return this.#data.sequenceNumber;
   }
 
   /** Built on first read: the stored attributes never change. */
   get messageAttributes(): Readonly<Record<string, SpiedAttribute>> {
     if (!this.attributes) {
       const out: Record<string, SpiedAttribute> = Object.create(null);
-      for (const [name, v] of Object.entries(this.source.data.attributes ?? {})) {
+      for (const [name, v] of Object.entries(this.#data.attributes ?? {})) {
         out[name] =
           v.BinaryValue !== undefined
             ? { DataType: v.DataType, BinaryValue: new Uint8Array(v.BinaryValue) }

@@ -113,27 +113,25 @@ export class FairQueue implements TenantOwner {
   /** An in-flight message becomes visible again ahead of everything (its receive was given back). */
   releaseFront(m: Message): void {
     m.readySeq = --this.frontSeq;
-    const groupId = m.data.groupId;
-    if (groupId === undefined) {
-      this.ready.unshift(m);
-      return;
-    }
-    const t = this.tenant(groupId);
-    t.ready.unshift(m);
-    this.inflightDelta(t, -1);
-    this.evaluate(t, this.env.clock.now());
+    this.requeue(m, true);
   }
 
   /** An in-flight message becomes visible again, behind the visible ones. */
   release(m: Message): void {
     m.readySeq = ++this.seq;
+    this.requeue(m, false);
+  }
+
+  private requeue(m: Message, front: boolean): void {
     const groupId = m.data.groupId;
     if (groupId === undefined) {
-      this.ready.push(m);
+      if (front) this.ready.unshift(m);
+      else this.ready.push(m);
       return;
     }
     const t = this.tenant(groupId);
-    t.ready.push(m);
+    if (front) t.ready.unshift(m);
+    else t.ready.push(m);
     this.inflightDelta(t, -1);
     this.evaluate(t, this.env.clock.now());
   }

@@ -1,9 +1,19 @@
+import * as crypto from 'node:crypto';
 import { createHash } from 'node:crypto';
 
 import type { StoredAttributes } from '../api/shapes.js';
 
+type OneShot = (algorithm: string, data: string | Buffer, encoding: 'hex') => string;
+/** `crypto.hash` (Node 20.12+): one call, no Hash object — about half the cost of createHash for a short body. */
+const oneShot = (crypto as unknown as { hash?: OneShot }).hash;
+
+/** The hex digest of `data` (strings as UTF-8). */
+export const digestHex: (algorithm: 'md5' | 'sha256', data: string | Buffer) => string = oneShot
+  ? (algorithm, data) => oneShot(algorithm, data, 'hex')
+  : (algorithm, data) => createHash(algorithm).update(data).digest('hex');
+
 export function md5Hex(text: string): string {
-  return createHash('md5').update(text, 'utf8').digest('hex');
+  return digestHex('md5', text);
 }
 
 function lengthPrefixed(parts: Buffer[], bytes: Buffer): void {
@@ -38,5 +48,5 @@ export function md5OfAttributes(attributes: StoredAttributes, names: readonly st
       for (const b of value.BinaryListValues) lengthPrefixed(parts, b);
     }
   }
-  return createHash('md5').update(Buffer.concat(parts)).digest('hex');
+  return digestHex('md5', Buffer.concat(parts));
 }

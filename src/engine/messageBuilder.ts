@@ -1,9 +1,8 @@
-import { createHash } from 'node:crypto';
 import { errors, type SqsError } from '../api/errors.js';
 import { limits } from '../api/limits.js';
 import { hasInvalidCharacters, validateGroupOrDeduplicationId, validateMessageAttributes, validateSystemAttributes } from '../api/messages.js';
 import type { MessageAttributeValueData } from '../api/shapes.js';
-import { md5Hex, md5OfAttributes } from './md5.js';
+import { digestHex, md5Hex, md5OfAttributes } from './md5.js';
 import type { MessageData } from './message.js';
 import type { Random } from './random.js';
 
@@ -81,7 +80,7 @@ export function buildMessage(target: BuildTarget, input: MessageInput, options: 
     if (groupId === undefined) throw errors.missingParameter('MessageGroupId');
     if (delay !== undefined && delay !== 0) throw notForQueueType('DelaySeconds', delay);
     if (deduplicationId !== undefined) validateGroupOrDeduplicationId('MessageDeduplicationId', deduplicationId);
-    else if (target.contentBasedDeduplication) deduplicationId = createHash('sha256').update(body, 'utf8').digest('hex');
+    else if (target.contentBasedDeduplication) deduplicationId = digestHex('sha256', body);
     else {
       throw errors.invalidParameterValue(
         'The queue should either have ContentBasedDeduplication enabled or MessageDeduplicationId provided explicitly',

@@ -16,6 +16,8 @@ const nameKey = (a: QueueAddress): string => `${a.region}\u0000${a.accountId}\u0
 export class QueueTable {
   private readonly scopes = new Map<string, Map<string, Queue>>();
   private readonly deletedAt = new Map<string, number>();
+  /** Each queue by its info object: a caller holding the info finds the queue without building a key. */
+  private readonly byInfo = new WeakMap<QueueAddress, Queue>();
 
   constructor(
     readonly env: QueueEnvironment,
@@ -26,8 +28,14 @@ export class QueueTable {
     return this.scopes.get(scopeKey(a.region, a.accountId))?.get(a.name);
   }
 
-  /** The queue or AWS's QueueDoesNotExist. */
+  /**
+   * The queue or AWS's QueueDoesNotExist. An address that is a live queue's info (what the
+   * facade hands out) is found directly; a deleted queue's info is looked up by name (a
+   * queue created since under the same name answers).
+   */
   require(a: QueueAddress): Queue {
+    const known = this.byInfo.get(a);
+    if (known !== undefined && !known.deleted) return known;
     const queue = this.get(a);
     if (!queue) throw errors.queueDoesNotExist();
     return queue;
@@ -58,6 +66,7 @@ export class QueueTable {
       this.scopes.set(key, queues);
     }
     queues.set(queue.name, queue);
+    this.byInfo.set(queue.info, queue);
     return queue;
   }
 

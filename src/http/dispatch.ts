@@ -69,6 +69,36 @@ export interface Caller {
 /** `Credential=AKID/20260101/us-east-1/sqs/aws4_request` from the Authorization header or a presigned URL. */
 const CREDENTIAL = /Credential=([^/,\s]+)\/\d{8}\/([a-z0-9-]+)\//;
 
+const ACCOUNT_ID = /^\d{12}$/;
+const NO_SCOPE: { accessKeyId?: string; region?: string } = Object.freeze({});
+
+/**
+ * What an action may know of its request: one object, its members set once; the abort signal
+ * and the undelivered-answer hook are asked of the caller only by the actions that use them.
+ */
+class Context implements RequestContext {
+  constructor(
+    readonly engine: Engine,
+    readonly requestId: string,
+    readonly region: string,
+    readonly accountId: string,
+    readonly accessKeyId: string | undefined,
+    readonly baseUrl: string,
+    readonly traceHeader: string | undefined,
+    private readonly caller: Caller,
+  ) {}
+
+  /** Only a long poll asks for the signal: made lazily, it costs other requests nothing. */
+  get signal(): AbortSignal {
+    return this.caller.signal;
+  }
+
+  get onUndelivered(): ((fn: () => void) => void) | undefined {
+    const caller = this.caller;
+    return caller.onUndelivered && ((fn) => caller.onUndelivered!(fn));
+  }
+}
+
 function credentialScope(request: WireRequest): { accessKeyId?: string; region?: string } {
   const auth = header(request, 'authorization');
   let match = auth ? CREDENTIAL.exec(auth) : null;
@@ -76,7 +106,7 @@ function credentialScope(request: WireRequest): { accessKeyId?: string; region?:
     const credential = new URLSearchParams(request.query).get('X-Amz-Credential');
     if (credential) match = CREDENTIAL.exec(`Credential=${credential}`);
   }
-  return match ? { accessKeyId: match[1], region: match[2] } : {};
+  return match ? { accessKeyId: match[1], region: match[2] } : NO_SCOPE;
 }
 
 /**
@@ -151,23 +181,20 @@ async function run(request: WireRequest, caller: Caller, settings: DispatchSetti
     if (principal) settings.auth!.authorize(principal, action.name, params, caller.baseUrl);
     const input = coerceInput(action.input, params);
     const scope = principal ?? credentialScope(request);
-    const ctx: RequestContext = {
+    const region = scope.region ?? settings.region;
+    const ctx = new Context(
       engine,
       requestId,
-      region: scope.region ?? settings.region,
+      region,
       // With --auth verify the key's configured account; otherwise a 12-digit access key id
       // names its own account, so tests can act as several accounts, and any other key is
       // the default account.
-      accountId: principal ? principal.accountId : scope.accessKeyId && /^\d{12}$/.test(scope.accessKeyId) ? scope.accessKeyId : settings.accountId,
-      accessKeyId: scope.accessKeyId,
-      baseUrl: queueUrlBase(settings.queueUrlStrategy, caller.baseUrl, scope.region ?? settings.region, settings.region),
-      traceHeader: header(request, 'x-amzn-trace-id'),
-      onUndelivered: caller.onUndelivered && ((fn) => caller.onUndelivered!(fn)),
-      // Only a long poll asks for the signal: made lazily, it costs other requests nothing.
-      get signal() {
-        return caller.signal;
-      },
-    };
+      principal ? principal.accountId : scope.accessKeyId && ACCOUNT_ID.test(scope.accessKeyId) ? scope.accessKeyId : settings.accountId,
+      scope.accessKeyId,
+      queueUrlBase(settings.queueUrlStrategy, caller.baseUrl, region, settings.region),
+      header(request, 'x-amzn-trace-id'),
+      caller,
+    );
     const output = await action.handler(ctx, input);
     return protocol.success(action.name, action.output, output as Record<string, unknown> | undefined, requestId);
   } catch (e) {

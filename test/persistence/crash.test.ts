@@ -5,31 +5,14 @@ import {
   SendMessageCommand,
   type SQSClient,
 } from '@aws-sdk/client-sqs';
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonClient } from '../support/clients.js';
+import { startEmulatorProcess } from '../support/child.js';
 
-/** The emulator as its own process (through tsx, so no build is needed), with a data directory. */
-function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running = child;
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => reject(new Error(`emulator exited ${code}: ${err}`)));
-  });
-}
+const startChild = (dataDir: string) => startEmulatorProcess(dataDir, (c) => (running = c));
 
 /** Receives and deletes everything (deleting unlocks FIFO groups), in delivery order. */
 async function drain(sqs: SQSClient, QueueUrl: string): Promise<string[]> {

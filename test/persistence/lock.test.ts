@@ -5,6 +5,7 @@ import { join } from 'node:path';
 import { startEmulator } from '../../src/index.js';
 import { lockTiming } from '../../src/persistence/files.js';
 import { bootId, processStat } from '../../src/proc.js';
+import { startEmulatorProcess } from '../support/child.js';
 
 const quiet = { port: 0, logLevel: 'silent' as const };
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'sqs-emulator-lock-'));
@@ -107,25 +108,7 @@ test('a lock from an older version (a bare pid) of a dead process is taken over;
   await server.stop();
 });
 
-/** The emulator as its own process (through tsx), on a data directory. */
-function startChild(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--data-dir', dataDir, '--log-level', 'warn'], {
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  children.push(child);
-  return new Promise((resolve, reject) => {
-    let out = '';
-    let err = '';
-    child.stdout!.on('data', (d: Buffer) => {
-      out += d.toString();
-      const url = /listening on (http:\/\/\S+)/.exec(out)?.[1];
-      if (url) resolve({ child, url });
-    });
-    child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
-    child.on('exit', (code) => reject(new Error(`emulator exited ${code}: ${err}`)));
-  });
-}
+const startChild = (dataDir: string) => startEmulatorProcess(dataDir, (c) => children.push(c));
 
 test('an emulator killed with SIGKILL and restarted at once: the new one starts on the same directory', async () => {
   const dataDir = tempDir();
