@@ -6,6 +6,7 @@ import { toolkitEndpoints, type ToolkitHandles } from './toolkitEndpoints.js';
 import type { Logger } from '../log.js';
 import { createConsoleRouter } from '../console/console.js';
 import { createDevRouter } from './devEndpoints.js';
+import type { EventSourceMappings } from '../eventSources/mapping.js';
 
 export interface AppSettings {
   readonly engine: Engine;
@@ -21,6 +22,8 @@ export interface AppSettings {
   readonly log?: Logger;
   /** Persistence: resolves once changes are durable. */
   readonly commit?: () => Promise<void>;
+  /** Event-source mappings, shown under `/_emulator/event-source-mappings` and in the console. */
+  readonly eventSources?: EventSourceMappings;
 }
 
 /**
