@@ -10,7 +10,8 @@
  *   npm run bench [-- --quick] [-- --rounds 3] [-- --only SendMessage,Persistence,Startup,Heap,Fair,idle] [-- --baseline DIR]
  * `--baseline DIR`: a built checkout of another version (its dist/cli.js) runs as server `baseline`
  * beside `emulator` in every scenario the in-memory emulator runs, alternating, so a change is
- * measured against what it replaces in the same run (ratio `cpuRatioVsBaseline`).
+ * measured against what it replaces in the same run (ratio `cpuRatioVsBaseline`); its durable variant
+ * `baseline-durable` runs beside `emulator-durable`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -43,12 +44,12 @@ const newDataDir = () => { const d = mkdtempSync(join(tmpdir(), 'sqs-bench-')); 
  * directory unless `dataDir` is given), `fauxqs` or `floor`.
  */
 async function startServer(name: string, dataDir?: string, extra: string[] = []): Promise<Server> {
-  const mode = /^emulator-(snapshot|durable)$/.exec(name)?.[1];
-  const script = name.startsWith('emulator') || name === 'baseline'
+  const mode = /^(?:emulator|baseline)-(snapshot|durable)$/.exec(name)?.[1];
+  const script = name.startsWith('emulator') || name.startsWith('baseline')
     ? ['dist/cli.js', '--port', '0', '--log-level', 'error', ...(mode ? ['--data-dir', dataDir ?? newDataDir(), '--persistence', mode] : []), ...extra]
     : [`bench/servers/${name}.mjs`];
   const t0 = performance.now();
-  const cwd = name === 'baseline' ? BASELINE! : root;
+  const cwd = name.startsWith('baseline') ? BASELINE! : root;
   const proc = spawn(process.execPath, script, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<URL>((resolve, reject) => {
     let out = '';
@@ -400,7 +401,9 @@ const t0 = performance.now();
 for (const sc of [...scenarios, backlogScenario, ...fairScenarios].filter((x) => !ONLY || ONLY.some((w) => x.name.includes(w)))) {
   results[sc.name] = {};
   const rounds = sc === backlogScenario || sc.name.startsWith('Fair backlog') ? 1 : ROUNDS;
-  const servers = BASELINE && sc.servers.includes('emulator') ? [...sc.servers, 'baseline'] : sc.servers;
+  // With a baseline, its durable variant runs too where ours does (durable vs memory ratios of both).
+  const servers = BASELINE && sc.servers.includes('emulator')
+    ? [...sc.servers, 'baseline', ...(sc.servers.includes('emulator-durable') ? ['baseline-durable'] : [])] : sc.servers;
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 ? [...servers].reverse() : servers; // A B A B, order swapped per round
     for (const name of order) {
@@ -495,6 +498,11 @@ for (const sc of ['SendMessage', 'SendMessageBatch x10']) {
     row.snapshotThroughputVsMemory = +(row['emulator-snapshot'].msgsPerSec / row.emulator.msgsPerSec).toFixed(2);
     row.snapshotThroughputVsMemorySpread = ratioSpread(rate('emulator-snapshot'), rate('emulator'));
     console.log(`${sc}: throughput with durable persistence ${row.durableThroughputVsMemory}×${spread(row.durableThroughputVsMemorySpread)} memory-only, snapshot ${row.snapshotThroughputVsMemory}×${spread(row.snapshotThroughputVsMemorySpread)}`);
+    if (row.baseline && row['baseline-durable']) {
+      row.baselineDurableThroughputVsMemory = +(row['baseline-durable'].msgsPerSec / row.baseline.msgsPerSec).toFixed(2);
+      row.baselineDurableThroughputVsMemorySpread = ratioSpread(rate('baseline-durable'), rate('baseline'));
+      console.log(`${sc}: baseline's durable vs its memory-only ${row.baselineDurableThroughputVsMemory}×${spread(row.baselineDurableThroughputVsMemorySpread)}`);
+    }
   }
 }
 
