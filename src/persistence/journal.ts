@@ -268,15 +268,16 @@ export class Journal {
     // Let the requests of this event-loop turn join the same fsync.
     await new Promise((r) => setImmediate(r));
     while (this.buffer !== '') {
-      const text = this.buffer;
+      // One buffer per commit: encoded once, written whole, its length known without a rescan.
+      const bytes = Buffer.from(this.buffer, 'utf8');
       const waiters = this.waiting;
       this.buffer = '';
       this.waiting = [];
-      writeSync(this.fd, text);
+      writeSync(this.fd, bytes);
       // The fsync runs off the event loop: requests keep being served meanwhile, and their
       // changes form the next group, made durable by the next fsync.
       await fsyncAsync(this.fd);
-      this.bytes += Buffer.byteLength(text);
+      this.bytes += bytes.length;
       for (const w of waiters) w();
     }
     for (const w of this.waiting.splice(0)) w();
