@@ -3,7 +3,7 @@
  * floor, `--server floor`), drives the scenario with the same lean client as bench/run.ts, stops
  * the server with SIGTERM (the profile is written at exit) and prints self time per function
  * and per file, top 25, in µs per message.
- *   npx tsx bench/profile.ts <send|batch|drain|longpoll|admin> [--count N] [--server floor] [--dir DIR] [--keep]
+ *   npx tsx bench/profile.ts <send|batch|drain|longpoll|admin> [--count N] [--server floor] [--dir DIR] [--persistence durable|snapshot] [--keep]
  * `--dir DIR` profiles another built checkout (its dist/cli.js); `--keep` leaves the .cpuprofile.
  */
 import { spawn } from 'node:child_process';
@@ -27,7 +27,12 @@ interface Frame { functionName: string; url: string; lineNumber: number }
 interface Profile { nodes: { id: number; callFrame: Frame }[]; samples: number[]; timeDeltas: number[] }
 
 const profDir = mkdtempSync(join(tmpdir(), 'sqs-prof-'));
-const script = server === 'floor' ? [join(root, 'bench/servers/floor.mjs')] : ['dist/cli.js', '--port', '0', '--log-level', 'error'];
+/** `--persistence durable|snapshot`: the emulator with a fresh data directory (removed at exit). */
+const persistence = opt('--persistence');
+const dataDir = persistence ? mkdtempSync(join(tmpdir(), 'sqs-prof-data-')) : undefined;
+if (dataDir) process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
+const script = server === 'floor' ? [join(root, 'bench/servers/floor.mjs')]
+  : ['dist/cli.js', '--port', '0', '--log-level', 'error', ...(dataDir ? ['--data-dir', dataDir, '--persistence', persistence!] : [])];
 // The floor has no signal handler: exit on SIGTERM so that the profile is written.
 const onTerm = server === 'floor' ? ['--import', 'data:text/javascript,process.on("SIGTERM",()=>process.exit(0))'] : [];
 const proc = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profDir, ...onTerm, ...script], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });

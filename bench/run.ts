@@ -7,10 +7,11 @@
  * bounded concurrency) drives them over 127.0.0.1. Emulator and fauxqs passes alternate (A B A B).
  * Fair queues (issue 16): dwell of quiet tenants' messages behind a noisy tenant's backlog, and a
  * receive on a deep backlog spread over 10,000 tenants against the same backlog without groups.
- *   npm run bench [-- --quick] [-- --rounds 3] [-- --only SendMessage,Persistence,Startup,Heap,Fair] [-- --baseline DIR]
+ *   npm run bench [-- --quick] [-- --rounds 3] [-- --only SendMessage,Persistence,Startup,Heap,Fair,idle] [-- --baseline DIR]
  * `--baseline DIR`: a built checkout of another version (its dist/cli.js) runs as server `baseline`
  * beside `emulator` in every scenario the in-memory emulator runs, alternating, so a change is
- * measured against what it replaces in the same run (ratio `cpuRatioVsBaseline`).
+ * measured against what it replaces in the same run (ratio `cpuRatioVsBaseline`); its durable variant
+ * `baseline-durable` runs beside `emulator-durable`.
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync } from 'node:fs';
@@ -43,12 +44,12 @@ const newDataDir = () => { const d = mkdtempSync(join(tmpdir(), 'sqs-bench-')); 
  * directory unless `dataDir` is given), `fauxqs` or `floor`.
  */
 async function startServer(name: string, dataDir?: string, extra: string[] = []): Promise<Server> {
-  const mode = /^emulator-(snapshot|durable)$/.exec(name)?.[1];
-  const script = name.startsWith('emulator') || name === 'baseline'
+  const mode = /^(?:emulator|baseline)-(snapshot|durable)$/.exec(name)?.[1];
+  const script = name.startsWith('emulator') || name.startsWith('baseline')
     ? ['dist/cli.js', '--port', '0', '--log-level', 'error', ...(mode ? ['--data-dir', dataDir ?? newDataDir(), '--persistence', mode] : []), ...extra]
     : [`bench/servers/${name}.mjs`];
   const t0 = performance.now();
-  const cwd = name === 'baseline' ? BASELINE! : root;
+  const cwd = name.startsWith('baseline') ? BASELINE! : root;
   const proc = spawn(process.execPath, script, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
   const url = await new Promise<URL>((resolve, reject) => {
     let out = '';
@@ -318,6 +319,72 @@ async function persistenceAtScale(): Promise<Record<string, unknown>> {
   return out;
 }
 
+/**
+ * Idle long polls (issue 19): QUEUES queues, POLLS ReceiveMessage long polls (WaitTimeSeconds 20)
+ * spread over them, each on a keep-alive socket of its own (a dedicated agent), opened in waves
+ * of 500. After a fixed settle of 1 s (the same for every server) the server's CPU over 5 s of
+ * waiting (µs per second: ~0 when waiting costs nothing) and its RSS growth per waiting poll;
+ * then one message to each of the first HIT queues must answer one poll of each. All sockets
+ * are destroyed at the end; every step has a deadline.
+ */
+const IDLE = QUICK ? { queues: 100, polls: 1000, hit: 20 } : { queues: 1000, polls: 10_000, hit: 100 };
+const IDLE_NAME = `${IDLE.polls.toLocaleString('en')} idle long polls across ${IDLE.queues.toLocaleString('en')} queues`;
+async function idleLongPolls(s: Server): Promise<Record<string, number>> {
+  const urls: string[] = [];
+  const pre = `idle${process.pid}x${qn++}`;
+  await drive(CONC, IDLE.queues, 60_000, async (i) => { urls[i] = (await call(s, 'CreateQueue', enc({ QueueName: `${pre}-${i}` }))).QueueUrl; });
+  if (urls.filter(Boolean).length !== IDLE.queues) throw new Error('queues not created in time');
+  const rss0 = rssBytes(s.pid);
+  const pollAgent = new http.Agent({ keepAlive: true, maxSockets: IDLE.polls + 10 });
+  const answered = new Map<number, number>(); // queue index -> time a poll of it answered with a message
+  let empty = 0; let failed = 0;
+  const t0 = performance.now();
+  const poll = (q: number) => new Promise<void>((written) => {
+    const body = enc({ QueueUrl: urls[q], MaxNumberOfMessages: 1, WaitTimeSeconds: 20 });
+    const req = http.request({
+      host: '127.0.0.1', port: s.url.port, path: '/', method: 'POST', agent: pollAgent,
+      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.ReceiveMessage', 'content-length': body.length },
+    }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => {
+        const r = res.statusCode === 200 ? JSON.parse(Buffer.concat(chunks).toString('utf8') || '{}') : undefined;
+        if (!r) failed++; else if (r.Messages?.length) answered.set(q, performance.now()); else empty++;
+      });
+      res.on('error', () => {});
+    });
+    req.on('error', () => { failed++; written(); });
+    req.on('finish', () => written());
+    req.end(body);
+  });
+  for (let i = 0; i < IDLE.polls; i += 500) {
+    await Promise.all(Array.from({ length: Math.min(500, IDLE.polls - i) }, (_, j) => poll((i + j) % IDLE.queues)));
+    if (performance.now() - t0 > 12_000) throw new Error(`opening ${IDLE.polls} polls took over 12 s (they wait 20 s)`);
+  }
+  const openMs = performance.now() - t0;
+  await new Promise((z) => setTimeout(z, 1000)); // settle: the server parks what it has read
+  const rss1 = rssBytes(s.pid);
+  const c0 = cpuTicks(s.pid); const w0 = performance.now();
+  await new Promise((z) => setTimeout(z, 5000));
+  const c1 = cpuTicks(s.pid); const waitSecs = (performance.now() - w0) / 1000;
+  const emptyBeforeSend = empty + failed;
+  const ts = performance.now();
+  const send = (q: number) => call(s, 'SendMessage', enc({ QueueUrl: urls[q], MessageBody: BODY }));
+  await drive(CONC, IDLE.hit, 10_000, (q) => send(q));
+  const deadline = performance.now() + 5000;
+  while (answered.size < IDLE.hit && performance.now() < deadline) await new Promise((z) => setTimeout(z, 10));
+  const answerTimes = [...answered.values()].map((t) => t - ts);
+  pollAgent.destroy();
+  const out = {
+    polls: IDLE.polls, queues: IDLE.queues, openMs: Math.round(openMs),
+    cpuUsPerWaitingSecond: Math.round(((c1 - c0) * TICK_US) / waitSecs),
+    rssBytesPerPoll: Math.round((rss1 - rss0) / IDLE.polls), rssMB: +(rss1 / 2 ** 20).toFixed(1),
+    answered: answered.size, of: IDLE.hit, allAnsweredMs: answered.size ? +Math.max(...answerTimes).toFixed(1) : -1,
+    endedBeforeSend: emptyBeforeSend,
+  };
+  return out;
+}
+
 /** Heap bytes per stored 100-byte message, in a process of its own with a forced GC (bench/heap.ts). */
 function heapPerMessage(): Record<string, number> {
   const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', 'bench/heap.ts', String(QUICK ? 100_000 : 500_000)], { cwd: root, encoding: 'utf8' });
@@ -334,7 +401,9 @@ const t0 = performance.now();
 for (const sc of [...scenarios, backlogScenario, ...fairScenarios].filter((x) => !ONLY || ONLY.some((w) => x.name.includes(w)))) {
   results[sc.name] = {};
   const rounds = sc === backlogScenario || sc.name.startsWith('Fair backlog') ? 1 : ROUNDS;
-  const servers = BASELINE && sc.servers.includes('emulator') ? [...sc.servers, 'baseline'] : sc.servers;
+  // With a baseline, its durable variant runs too where ours does (durable vs memory ratios of both).
+  const servers = BASELINE && sc.servers.includes('emulator')
+    ? [...sc.servers, 'baseline', ...(sc.servers.includes('emulator-durable') ? ['baseline-durable'] : [])] : sc.servers;
   for (let round = 0; round < rounds; round++) {
     const order = round % 2 ? [...servers].reverse() : servers; // A B A B, order swapped per round
     for (const name of order) {
@@ -392,6 +461,32 @@ const startup = want('Startup') ? await (async () => {
   console.log(`Startup to first answer (empty state, 5 runs): median ${median(ms)} ms, max ${Math.max(...ms)} ms`);
   return { medianMs: median(ms), maxMs: Math.max(...ms), runs: ms };
 })() : undefined;
+const idle = want(IDLE_NAME) ? await (async () => {
+  const runs: Record<string, Record<string, number>[]> = {};
+  const servers = ['emulator', 'fauxqs', ...(BASELINE ? ['baseline'] : [])];
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const name of round % 2 ? [...servers].reverse() : servers) {
+      const s = await startServer(name);
+      try {
+        const r = await idleLongPolls(s);
+        (runs[name] ??= []).push(r);
+        console.log(`${IDLE_NAME} ${name.padEnd(8)} r${round}  ${JSON.stringify(r)}`);
+      } catch (e) {
+        console.log(`${IDLE_NAME} ${name} failed: ${(e as Error).message}`);
+      } finally { await stop(s); }
+    }
+  }
+  const row: Record<string, unknown> = {};
+  for (const [name, rs] of Object.entries(runs)) {
+    row[name] = { cpuUsPerWaitingSecond: median(rs.map((r) => r.cpuUsPerWaitingSecond!)), rssBytesPerPoll: median(rs.map((r) => r.rssBytesPerPoll!)),
+      allAnsweredMs: median(rs.map((r) => r.allAnsweredMs!)), answered: Math.min(...rs.map((r) => r.answered!)), of: IDLE.hit,
+      endedBeforeSend: Math.max(...rs.map((r) => r.endedBeforeSend!)), openMs: median(rs.map((r) => r.openMs!)) };
+  }
+  summary[IDLE_NAME] = row;
+  const line = (n: string) => { const r = row[n] as any; return r ? `${n} ${r.cpuUsPerWaitingSecond} µs CPU per s waiting, ${r.rssBytesPerPoll} B RSS per poll, ${r.answered}/${r.of} answered in ${r.allAnsweredMs} ms` : `${n} –`; };
+  console.log(`${IDLE_NAME}: ${servers.map(line).join(' | ')}`);
+  return row;
+})() : undefined;
 const persistence = want('Persistence') ? await persistenceAtScale() : undefined;
 const heap = want('Heap') ? heapPerMessage() : undefined;
 for (const sc of ['SendMessage', 'SendMessageBatch x10']) {
@@ -403,13 +498,18 @@ for (const sc of ['SendMessage', 'SendMessageBatch x10']) {
     row.snapshotThroughputVsMemory = +(row['emulator-snapshot'].msgsPerSec / row.emulator.msgsPerSec).toFixed(2);
     row.snapshotThroughputVsMemorySpread = ratioSpread(rate('emulator-snapshot'), rate('emulator'));
     console.log(`${sc}: throughput with durable persistence ${row.durableThroughputVsMemory}×${spread(row.durableThroughputVsMemorySpread)} memory-only, snapshot ${row.snapshotThroughputVsMemory}×${spread(row.snapshotThroughputVsMemorySpread)}`);
+    if (row.baseline && row['baseline-durable']) {
+      row.baselineDurableThroughputVsMemory = +(row['baseline-durable'].msgsPerSec / row.baseline.msgsPerSec).toFixed(2);
+      row.baselineDurableThroughputVsMemorySpread = ratioSpread(rate('baseline-durable'), rate('baseline'));
+      console.log(`${sc}: baseline's durable vs its memory-only ${row.baselineDurableThroughputVsMemory}×${spread(row.baselineDurableThroughputVsMemorySpread)}`);
+    }
   }
 }
 
 const date = new Date().toISOString().slice(0, 10);
 mkdirSync(`${root}bench/results`, { recursive: true });
 const out = { date, quick: QUICK, rounds: ROUNDS, ...(BASELINE ? { baseline: BASELINE } : {}), node: process.version, concurrency: CONC, bodyBytes: BODY.length, sizes: N,
-  summary, startup, persistence, heap, passes: results, seconds: Math.round((performance.now() - t0) / 1000) };
+  summary, startup, idleLongPolls: idle, persistence, heap, passes: results, seconds: Math.round((performance.now() - t0) / 1000) };
 writeFileSync(`${root}bench/results/${date}.json`, JSON.stringify(out, null, 2) + '\n');
 writeFileSync(`${root}bench/results/${date}.svg`, svg(summary, date));
 console.log(`\nwrote bench/results/${date}.json and .svg (${out.seconds} s)`);

@@ -27,6 +27,8 @@ const JOURNAL = /^journal-(\d+)\.jsonl$/;
 const COMPACT_BYTES = 16 * 1024 * 1024;
 
 const fsyncAsync = promisify(fsync);
+/** Group commits whose fsync may be under way at once. */
+const DEPTH = 2;
 
 export const journalPath = (dir: string, n: number): string => join(dir, `journal-${n}.jsonl`);
 
@@ -260,27 +262,65 @@ export class Journal {
     if (this.buffer === '' && !this.flushing) return Promise.resolve();
     return new Promise((resolve) => {
       this.waiting.push(resolve);
-      if (!this.flushing) this.flushing = this.flush();
+      if (!this.flushing) this.flushing = new Promise((done) => (this.flushed = done));
+      this.schedule();
     });
   }
 
-  private async flush(): Promise<void> {
-    // Let the requests of this event-loop turn join the same fsync.
-    await new Promise((r) => setImmediate(r));
-    while (this.buffer !== '') {
-      const text = this.buffer;
-      const waiters = this.waiting;
-      this.buffer = '';
-      this.waiting = [];
-      writeSync(this.fd, text);
-      // The fsync runs off the event loop: requests keep being served meanwhile, and their
-      // changes form the next group, made durable by the next fsync.
-      await fsyncAsync(this.fd);
-      this.bytes += Buffer.byteLength(text);
-      for (const w of waiters) w();
+  /** Group commits whose fsync is under way (at most DEPTH). */
+  private inFlight = 0;
+  /** Resolves after the last started fsync and every one before it (answers go out in order). */
+  private tail: Promise<void> = Promise.resolve();
+  private scheduled = false;
+  private flushed: (() => void) | undefined;
+
+  /**
+   * The next group starts on the next turn of the event loop (so that the requests of this
+   * turn join it), and may start while the previous group's fsync is still under way: two
+   * fsyncs in flight commit about twice as many groups per second on this disk as one after
+   * the other. A group's waiters are answered only after its own fsync, which covers every
+   * byte written before it, and after the groups before it are answered.
+   */
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= DEPTH) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      this.commitGroup();
+    });
+  }
+
+  private commitGroup(): void {
+    if (this.buffer === '') {
+      if (this.inFlight === 0) void this.finish();
+      return;
     }
+    // One buffer per commit: encoded once, written whole, its length known without a rescan.
+    const bytes = Buffer.from(this.buffer, 'utf8');
+    const waiters = this.waiting;
+    this.buffer = '';
+    this.waiting = [];
+    writeSync(this.fd, bytes);
+    this.bytes += bytes.length;
+    this.inFlight++;
+    // The fsync runs off the event loop: requests keep being served meanwhile, and their
+    // changes form the next group.
+    const synced = fsyncAsync(this.fd);
+    this.tail = Promise.all([synced, this.tail]).then(() => {
+      this.inFlight--;
+      for (const w of waiters) w();
+      if (this.buffer !== '') this.schedule();
+      else if (this.inFlight === 0 && !this.scheduled) void this.finish();
+    });
+  }
+
+  /** Nothing left to write or fsync: answers the rest, ends the flush, compacts if due. */
+  private async finish(): Promise<void> {
     for (const w of this.waiting.splice(0)) w();
+    const flushed = this.flushed;
     this.flushing = undefined;
+    this.flushed = undefined;
+    flushed?.();
     if (this.bytes > Math.max(COMPACT_BYTES, this.snapshotBytes()) && !this.compacting) {
       this.compacting = true;
       await this.compact().finally(() => {

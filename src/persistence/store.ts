@@ -30,17 +30,45 @@ const keyOf = (q: QueueAddress): string => `${q.region}/${q.accountId}/${q.name}
  * changed (after any purge). A queue deleted and created again starts a new generation.
  */
 function journalOps(pending: readonly StateRecord[]): Op[] {
+  // Keys are built once per queue address object (records of one queue share it), not per record.
+  const keys = new Map<QueueAddress, string>();
+  const key = (a: QueueAddress): string => {
+    let k = keys.get(a);
+    if (k === undefined) keys.set(a, (k = keyOf(a)));
+    return k;
+  };
   const generation = new Map<string, number>();
-  const keyed = (p: StateRecord & { address: QueueAddress }): string => `${keyOf(p.address)}#${generation.get(keyOf(p.address)) ?? 0}`;
+  /** Per queue generation (`key#generation`), the index of each message's last change. */
+  const lastOf = new Map<string, Map<string, number>>();
+  const messagesOf = (k: string): Map<string, number> => {
+    const g = `${k}#${generation.get(k) ?? 0}`;
+    let m = lastOf.get(g);
+    if (m === undefined) lastOf.set(g, (m = new Map()));
+    return m;
+  };
   const queueKey = (r: QueueRecord): string => `${keyOf(r)}#${generation.get(keyOf(r)) ?? 0}`;
-  const last = new Map<string, number>();
+  const last = new Map<string, number>(); // move tasks
   const latestQueue = new Map<string, QueueRecord>();
+  /** Resolved once per run of records of one queue (the usual commit: one queue, many messages). */
+  let runAddress: QueueAddress | undefined;
+  let runMessages: Map<string, number> | undefined;
+  const messages = (a: QueueAddress): Map<string, number> => {
+    if (a !== runAddress || runMessages === undefined) {
+      runAddress = a;
+      runMessages = messagesOf(key(a));
+    }
+    return runMessages;
+  };
   pending.forEach((p, i) => {
-    if (p.type === 'messageStored' || p.type === 'messageUpdated') last.set(`${keyed(p)}\u0000${p.message.data.id}`, i);
+    if (p.type === 'messageStored' || p.type === 'messageUpdated') messages(p.address).set(p.message.data.id, i);
     else if (p.type === 'moveTask') last.set(p.task.taskId, i);
     else if (p.type === 'queueCreated' || p.type === 'queueUpdated' || p.type === 'queuePurged') latestQueue.set(queueKey(p.queue), p.queue);
-    else if (p.type === 'queueDeleted') generation.set(keyOf(p.address), (generation.get(keyOf(p.address)) ?? 0) + 1);
+    else if (p.type === 'queueDeleted') {
+      generation.set(key(p.address), (generation.get(key(p.address)) ?? 0) + 1);
+      runAddress = undefined;
+    }
   });
+  runAddress = undefined;
   generation.clear();
   const seen = new Set<string>();
   const ops: Op[] = [];
@@ -48,7 +76,7 @@ function journalOps(pending: readonly StateRecord[]): Op[] {
     switch (p.type) {
       case 'messageStored':
       case 'messageUpdated':
-        if (last.get(`${keyed(p)}\u0000${p.message.data.id}`) === i) ops.push({ t: 'm', k: keyOf(p.address), r: p.message });
+        if (messages(p.address).get(p.message.data.id) === i) ops.push({ t: 'm', k: key(p.address), r: p.message });
         break;
       case 'moveTask':
         if (last.get(p.task.taskId) === i) ops.push({ t: 'mt', r: p.task });
@@ -57,23 +85,24 @@ function journalOps(pending: readonly StateRecord[]): Op[] {
       case 'queueCreated':
       case 'queueUpdated': {
         if (p.type === 'queuePurged') ops.push({ t: 'p', k: keyOf(p.queue) });
-        const key = queueKey(p.queue);
-        if (!seen.has(key)) ops.push({ t: 'q', r: latestQueue.get(key)! });
-        seen.add(key);
+        const qk = queueKey(p.queue);
+        if (!seen.has(qk)) ops.push({ t: 'q', r: latestQueue.get(qk)! });
+        seen.add(qk);
         break;
       }
       case 'queueDeleted':
-        ops.push(p.deletedAt === undefined ? { t: 'qd', k: keyOf(p.address) } : { t: 'qd', k: keyOf(p.address), at: p.deletedAt });
-        generation.set(keyOf(p.address), (generation.get(keyOf(p.address)) ?? 0) + 1);
+        ops.push(p.deletedAt === undefined ? { t: 'qd', k: key(p.address) } : { t: 'qd', k: key(p.address), at: p.deletedAt });
+        generation.set(key(p.address), (generation.get(key(p.address)) ?? 0) + 1);
+        runAddress = undefined;
         break;
       case 'messageRemoved':
-        ops.push({ t: 'd', k: keyOf(p.address), id: p.messageId });
+        ops.push({ t: 'd', k: key(p.address), id: p.messageId });
         break;
       case 'deduplicationEntry':
-        ops.push({ t: 'dd', k: keyOf(p.address), key: p.entry[0], exp: p.entry[1], data: p.entry[2] });
+        ops.push({ t: 'dd', k: key(p.address), key: p.entry[0], exp: p.entry[1], data: p.entry[2] });
         break;
       case 'receiveAttempt':
-        ops.push({ t: 'ra', k: keyOf(p.address), r: p.attempt });
+        ops.push({ t: 'ra', k: key(p.address), r: p.attempt });
         break;
     }
   });

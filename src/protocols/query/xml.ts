@@ -1,4 +1,5 @@
-import { XMLBuilder } from 'fast-xml-parser';
+import { createRequire } from 'node:module';
+import type { XMLBuilder } from 'fast-xml-parser';
 import type { SqsError } from '../../api/errors.js';
 import type { Shape, StructShape } from '../../api/shapes.js';
 
@@ -15,14 +16,20 @@ export function escapeXml(text: string): string {
   );
 }
 
-const builder = new XMLBuilder({
+/**
+ * fast-xml-parser is loaded on the first XML answer, not at start-up: its ES module build is
+ * some forty files (~95 ms to load on the shared machine), its CommonJS build one file
+ * (~10 ms), and a JSON-protocol server never needs it.
+ */
+let xmlBuilder: XMLBuilder | undefined;
+const builder = (): XMLBuilder => (xmlBuilder ??= new (createRequire(import.meta.url)('fast-xml-parser') as typeof import('fast-xml-parser')).XMLBuilder({
   ignoreAttributes: false,
   attributeNamePrefix: '@_',
   suppressEmptyNode: true,
   processEntities: false,
-  tagValueProcessor: (_name, value) => escapeXml(String(value)),
-  attributeValueProcessor: (_name, value) => escapeXml(String(value)),
-});
+  tagValueProcessor: (_name: string, value: unknown) => escapeXml(String(value)),
+  attributeValueProcessor: (_name: string, value: unknown) => escapeXml(String(value)),
+}));
 
 type XmlNode = string | { [key: string]: XmlNode | XmlNode[] };
 
@@ -72,7 +79,7 @@ export function renderResult(
   value: Record<string, unknown> | undefined,
   requestId: string,
 ): string {
-  return DECLARATION + '\n' + builder.build(resultTree(action, output, value, requestId, { '@_xmlns': XML_NAMESPACE }));
+  return DECLARATION + '\n' + builder().build(resultTree(action, output, value, requestId, { '@_xmlns': XML_NAMESPACE }));
 }
 
 /** The response document as a tree; the query protocol renders it as XML, or as JSON on request (F35). */
@@ -90,7 +97,7 @@ export function resultTree(
 }
 
 export function renderError(error: SqsError, requestId: string): string {
-  return DECLARATION + '\n' + builder.build(errorTree(error, requestId, { '@_xmlns': XML_NAMESPACE }));
+  return DECLARATION + '\n' + builder().build(errorTree(error, requestId, { '@_xmlns': XML_NAMESPACE }));
 }
 
 export function errorTree(error: SqsError, requestId: string, head: Record<string, string> = {}): Record<string, XmlNode> {
