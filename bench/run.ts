@@ -19,7 +19,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
-import { median, medianRatio, parseProcStatTicks, percentile } from './stats.js';
+import { median, medianRatio, parseProcStatTicks, percentile, ratioSpread } from './stats.js';
 
 const args = process.argv.slice(2);
 const QUICK = args.includes('--quick');
@@ -352,6 +352,7 @@ for (const sc of [...scenarios, backlogScenario, ...fairScenarios].filter((x) =>
 
 const cpu = (sc: string, name: string) => (results[sc]?.[name] ?? []).map((r) => r.cpuUsPerMsg);
 const summary: Record<string, any> = {};
+const spread = (r: [number, number] | undefined): string => (r ? ` (${r[0]}–${r[1]})` : '');
 console.log('\nMedian over rounds (CPU µs/msg, p50 ms) and median paired ratios');
 for (const sc of Object.keys(results)) {
   const row: Record<string, any> = {};
@@ -361,12 +362,20 @@ for (const sc of Object.keys(results)) {
       p50: median(rs.map((r) => r.p50)), p99: median(rs.map((r) => r.p99)), rssMB: median(rs.map((r) => r.rssMB)),
       ...(rs[0]!.bytesPerMsg ? { bytesPerMsg: rs[0]!.bytesPerMsg } : {}), ...(rs[0]!.note ? { note: rs[0]!.note } : {}) };
   }
+  // Each ratio with its spread: the min and max of the paired (same-round) ratios.
   row.cpuRatioVsFauxqs = +medianRatio(cpu(sc, 'emulator'), cpu(sc, 'fauxqs')).toFixed(2);
-  if (results[sc]!.floor) row.cpuRatioVsFloor = +medianRatio(cpu(sc, 'emulator'), cpu(sc, 'floor')).toFixed(2);
-  if (results[sc]!.baseline) row.cpuRatioVsBaseline = +medianRatio(cpu(sc, 'emulator'), cpu(sc, 'baseline')).toFixed(2);
+  row.cpuRatioVsFauxqsSpread = ratioSpread(cpu(sc, 'emulator'), cpu(sc, 'fauxqs'));
+  if (results[sc]!.floor) {
+    row.cpuRatioVsFloor = +medianRatio(cpu(sc, 'emulator'), cpu(sc, 'floor')).toFixed(2);
+    row.cpuRatioVsFloorSpread = ratioSpread(cpu(sc, 'emulator'), cpu(sc, 'floor'));
+  }
+  if (results[sc]!.baseline) {
+    row.cpuRatioVsBaseline = +medianRatio(cpu(sc, 'emulator'), cpu(sc, 'baseline')).toFixed(2);
+    row.cpuRatioVsBaselineSpread = ratioSpread(cpu(sc, 'emulator'), cpu(sc, 'baseline'));
+  }
   summary[sc] = row;
   const e = row.emulator ?? {}; const f = row.fauxqs ?? {};
-  console.log(`${sc.padEnd(28)} emulator ${e.cpuUsPerMsg} µs p50 ${e.p50} ms | fauxqs ${f.cpuUsPerMsg} µs p50 ${f.p50} ms | ratio ${row.cpuRatioVsFauxqs}×${row.cpuRatioVsFloor ? ` | vs floor ${row.cpuRatioVsFloor}×` : ''}${row.cpuRatioVsBaseline ? ` | vs baseline ${row.cpuRatioVsBaseline}× (baseline ${row.baseline.cpuUsPerMsg} µs p50 ${row.baseline.p50} ms)` : ''}`);
+  console.log(`${sc.padEnd(28)} emulator ${e.cpuUsPerMsg} µs p50 ${e.p50} ms | fauxqs ${f.cpuUsPerMsg} µs p50 ${f.p50} ms | ratio ${row.cpuRatioVsFauxqs}×${spread(row.cpuRatioVsFauxqsSpread)}${row.cpuRatioVsFloor ? ` | vs floor ${row.cpuRatioVsFloor}×${spread(row.cpuRatioVsFloorSpread)}` : ''}${row.cpuRatioVsBaseline ? ` | vs baseline ${row.cpuRatioVsBaseline}×${spread(row.cpuRatioVsBaselineSpread)} (baseline ${row.baseline.cpuUsPerMsg} µs p50 ${row.baseline.p50} ms)` : ''}`);
 }
 
 const fairGrouped = summary[`Fair backlog: ${FAIR.tenants} tenants`]?.emulator;
@@ -388,9 +397,12 @@ const heap = want('Heap') ? heapPerMessage() : undefined;
 for (const sc of ['SendMessage', 'SendMessageBatch x10']) {
   const row = summary[sc];
   if (row?.emulator && row['emulator-durable']) {
+    const rate = (name: string) => (results[sc]?.[name] ?? []).map((r) => r.msgsPerSec);
     row.durableThroughputVsMemory = +(row['emulator-durable'].msgsPerSec / row.emulator.msgsPerSec).toFixed(2);
+    row.durableThroughputVsMemorySpread = ratioSpread(rate('emulator-durable'), rate('emulator'));
     row.snapshotThroughputVsMemory = +(row['emulator-snapshot'].msgsPerSec / row.emulator.msgsPerSec).toFixed(2);
-    console.log(`${sc}: throughput with durable persistence ${row.durableThroughputVsMemory}× memory-only, snapshot ${row.snapshotThroughputVsMemory}×`);
+    row.snapshotThroughputVsMemorySpread = ratioSpread(rate('emulator-snapshot'), rate('emulator'));
+    console.log(`${sc}: throughput with durable persistence ${row.durableThroughputVsMemory}×${spread(row.durableThroughputVsMemorySpread)} memory-only, snapshot ${row.snapshotThroughputVsMemory}×${spread(row.snapshotThroughputVsMemorySpread)}`);
   }
 }
 

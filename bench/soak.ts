@@ -11,6 +11,12 @@
  * cut their long polls mid-wait, and a slow consumer that deletes after its visibility timeout
  * has run out (a stale handle).
  *
+ * One queue (`soak-lambda`) is consumed only by an event-source mapping of the emulator whose
+ * target is this process's loopback HTTP handler (a mapping in the child's config file; an
+ * in-process function target cannot cross the process boundary): the handler records each
+ * record as a delivery, reports every seventh message failed on its first receive
+ * (ReportBatchItemFailures) and counts the others deleted when it answers.
+ *
  * Report: messages sent (acknowledged), deliveries received, deleted (acknowledged deletes of
  * distinct messages), lost (acknowledged sends never deleted after the drain; must be 0),
  * duplicates outside the visibility rules (a message delivered again while an earlier
@@ -39,9 +45,39 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 
 const dataDir = DURABLE ? mkdtempSync(join(tmpdir(), 'sqs-soak-')) : undefined;
 process.on('exit', () => dataDir && rmSync(dataDir, { recursive: true, force: true }));
+// The event-source mapping's target: records deliveries (see "bookkeeping"), answers at once.
+const lambdaTarget = http.createServer((req, res) => {
+  const chunks: Buffer[] = [];
+  req.on('data', (d: Buffer) => chunks.push(d));
+  req.on('end', () => {
+    const records = (JSON.parse(Buffer.concat(chunks).toString('utf8')) as { Records: any[] }).Records;
+    res.writeHead(200, { 'content-type': 'application/json' });
+    res.end(JSON.stringify({ batchItemFailures: lambdaInvoked(records).map((itemIdentifier: string) => ({ itemIdentifier })) }));
+  });
+});
+await new Promise<void>((r) => lambdaTarget.listen(0, '127.0.0.1', r));
+lambdaTarget.unref();
+const configDir = mkdtempSync(join(tmpdir(), 'sqs-soak-config-'));
+process.on('exit', () => rmSync(configDir, { recursive: true, force: true }));
+const configPath = join(configDir, 'soak.json');
+writeFileSync(
+  configPath,
+  JSON.stringify({
+    queues: [{ name: 'soak-lambda', attributes: { VisibilityTimeout: 3 } }],
+    eventSourceMappings: [
+      {
+        queueName: 'soak-lambda',
+        target: { url: `http://127.0.0.1:${(lambdaTarget.address() as { port: number }).port}/` },
+        batchSize: 10,
+        functionResponseTypes: ['ReportBatchItemFailures'],
+        functionTimeout: 3,
+      },
+    ],
+  }),
+);
 const child = spawn(
   process.execPath,
-  ['--trace-gc', 'dist/cli.js', '--port', '0', '--log-level', 'warn', '--no-console', ...(dataDir ? ['--data-dir', dataDir, '--persistence', 'durable'] : [])],
+  ['--trace-gc', 'dist/cli.js', '--port', '0', '--log-level', 'warn', '--no-console', '--config', configPath, ...(dataDir ? ['--data-dir', dataDir, '--persistence', 'durable'] : [])],
   { cwd: root, stdio: ['ignore', 'pipe', 'inherit'] },
 );
 process.on('exit', () => child.exitCode === null && child.kill('SIGKILL'));
@@ -171,6 +207,25 @@ function delivered(queue: string, messages: any[] | undefined, requestedAt: numb
   return list;
 }
 
+/**
+ * The mapping's invocations: each record is a delivery; the ids returned are reported failed
+ * (every seventh message, on its first receive), the others count as deleted now. The
+ * invocation reaches us some milliseconds after the receive, so a second of the visibility
+ * timeout is left as slack before a redelivery counts as a duplicate.
+ */
+let lambdaInvocations = 0;
+function lambdaInvoked(records: any[]): string[] {
+  lambdaInvocations++;
+  const now = Date.now();
+  const failed: string[] = [];
+  delivered('soak-lambda', records.map((r) => ({ MessageId: r.messageId })), now, now, VISIBILITY_MS - 1_000);
+  for (const r of records) {
+    if (r.attributes.ApproximateReceiveCount === '1' && parseInt(String(r.messageId).slice(0, 8), 16) % 7 === 0) failed.push(r.messageId);
+    else deletedAt.set(r.messageId, now);
+  }
+  return failed;
+}
+
 // ---- queues --------------------------------------------------------------------------------
 
 const dlq = (await sqs('CreateQueue', { QueueName: 'soak-dlq', Attributes: { VisibilityTimeout: '3' } })).QueueUrl as string;
@@ -182,6 +237,9 @@ const withDlq = (await sqs('CreateQueue', {
 const plain = (await sqs('CreateQueue', { QueueName: 'soak-plain', Attributes: { VisibilityTimeout: '3' } })).QueueUrl as string;
 const fifo = (await sqs('CreateQueue', { QueueName: 'soak.fifo', Attributes: { FifoQueue: 'true', ContentBasedDeduplication: 'true', VisibilityTimeout: '3' } })).QueueUrl as string;
 const sources = [withDlq, plain, fifo];
+const lambdaQueue = (await sqs('GetQueueUrl', { QueueName: 'soak-lambda' })).QueueUrl as string;
+/** Where producers send: the soak's consumers' queues and the mapping's. */
+const sendTo = [...sources, lambdaQueue];
 
 // ---- workers -------------------------------------------------------------------------------
 
@@ -196,7 +254,7 @@ async function producer(w: number, perSecond: number, query: boolean): Promise<v
   while (producing) {
     const due = started + (sent / perSecond) * 1000;
     if (Date.now() < due) await sleep(due - Date.now());
-    const queueUrl = sources[sent % sources.length]!;
+    const queueUrl = sendTo[sent % sendTo.length]!;
     const batch = sent % 4 === 0;
     const n = batch ? 10 : 1;
     const group = (i: number) => ({ MessageGroupId: `g${(w * 10 + i) % 7}` });
@@ -316,7 +374,7 @@ rss.end = rssBytes();
 const drainDeadline = Date.now() + 120_000;
 async function remaining(): Promise<number> {
   let total = 0;
-  for (const q of [...sources, dlq]) {
+  for (const q of [...sources, dlq, lambdaQueue]) {
     const a = (await sqs('GetQueueAttributes', { QueueUrl: q, AttributeNames: ['ApproximateNumberOfMessages', 'ApproximateNumberOfMessagesNotVisible', 'ApproximateNumberOfMessagesDelayed'] }))?.Attributes ?? {};
     total += Number(a.ApproximateNumberOfMessages) + Number(a.ApproximateNumberOfMessagesNotVisible) + Number(a.ApproximateNumberOfMessagesDelayed);
   }
@@ -340,6 +398,7 @@ const report = {
   persistence: DURABLE ? 'durable' : 'memory',
   sent: acked.size,
   received: deliveries,
+  eventSourceMappingInvocations: lambdaInvocations,
   deleted: deletedAt.size,
   lost: lost.length,
   duplicatesOutsideVisibility: duplicates,

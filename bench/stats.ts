@@ -22,10 +22,22 @@ export function parseProcStatTicks(stat: string): number {
   return Number(rest[11]) + Number(rest[12]);
 }
 
-/** Ratios a[i]/b[i] of paired passes, then their median. */
-export function medianRatio(a: readonly number[], b: readonly number[]): number {
+/** Ratios a[i]/b[i] of paired passes (pairs whose b is 0 left out). */
+export function pairedRatios(a: readonly number[], b: readonly number[]): number[] {
   const n = Math.min(a.length, b.length);
   const ratios: number[] = [];
   for (let i = 0; i < n; i++) if (b[i]! > 0) ratios.push(a[i]! / b[i]!);
-  return median(ratios);
+  return ratios;
+}
+
+/** Ratios a[i]/b[i] of paired passes, then their median. */
+export function medianRatio(a: readonly number[], b: readonly number[]): number {
+  return median(pairedRatios(a, b));
+}
+
+/** The spread of the paired ratios, [min, max] rounded to 2 decimals; undefined without pairs. */
+export function ratioSpread(a: readonly number[], b: readonly number[]): [number, number] | undefined {
+  const ratios = pairedRatios(a, b);
+  if (ratios.length === 0) return undefined;
+  return [+Math.min(...ratios).toFixed(2), +Math.max(...ratios).toFixed(2)];
 }

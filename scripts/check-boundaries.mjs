@@ -13,11 +13,12 @@ import { fileURLToPath } from 'node:url';
 
 /** Layer (first folder under src/) → layers it must not import. */
 export const forbidden = {
-  engine: ['http', 'actions', 'protocols', 'persistence', 'toolkit', 'console', 'faults', 'auth', 'config', 'cli', 'index', 'startupQueues'],
+  engine: ['http', 'actions', 'protocols', 'persistence', 'toolkit', 'console', 'faults', 'auth', 'config', 'cli', 'index', 'startupQueues', 'eventSources'],
   protocols: ['engine', 'http', 'actions', 'persistence'],
   actions: ['http', 'protocols', 'persistence', 'console'],
-  api: ['engine', 'http', 'actions', 'protocols', 'persistence', 'toolkit'],
-  persistence: ['http', 'actions', 'protocols', 'toolkit', 'console'],
+  api: ['engine', 'http', 'actions', 'protocols', 'persistence', 'toolkit', 'eventSources'],
+  persistence: ['http', 'actions', 'protocols', 'toolkit', 'console', 'eventSources'],
+  eventSources: ['http', 'actions', 'protocols', 'persistence', 'toolkit', 'console', 'faults', 'auth', 'config', 'cli', 'index', 'startupQueues'],
 };
 
 const STATIC = /^\s*(?:import|export)\s+(type\s+)?(?:[^'"]*?\sfrom\s+)?['"](\.{1,2}\/[^'"]+)['"]/gm;

@@ -28,6 +28,7 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     const value = env[spec.env];
     if (value !== undefined && value !== '') assign(options, spec, spec.parser.parse(value, spec.env));
   }
+  const repeated = new Set<OptionSpec>();
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i]!;
     if (arg === '--help' || arg === '-h') return { kind: 'help' };
@@ -41,7 +42,11 @@ export function parseCommandLine(argv: readonly string[], env: NodeJS.ProcessEnv
     if (!spec) throw new ConfigError(`unknown option ${arg} (see --help)`);
     const value = spec.parser.boolean ? (inline ?? 'true') : (inline ?? argv[++i]);
     if (value === undefined) throw new ConfigError(`${flag} needs a value`);
-    assign(options, spec, spec.parser.parse(value, flag));
+    const parsed = spec.parser.parse(value, flag);
+    // A repeatable flag's values add up; its first one replaces the environment's and the file's.
+    const earlier = repeated.has(spec) ? ((options as unknown as Record<string, unknown>)[spec.key] as unknown[]) : [];
+    assign(options, spec, spec.parser.repeatable ? [...earlier, ...(parsed as unknown[])] : parsed);
+    if (spec.parser.repeatable) repeated.add(spec);
   }
   if (options.localstack) applyLocalStackEnvironment(options, argv, env);
   return { kind: 'run', options };

@@ -1,10 +1,10 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type RequestListener, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { defaults } from './api/limits.js';
 import type { Clock } from './engine/clock.js';
 import { Engine } from './engine/engine.js';
 import type { Random } from './engine/random.js';
-import { createApp } from './http/app.js';
+import type { AppSettings } from './http/app.js';
 import { createFrontDoor } from './http/server.js';
 import { parseAllowedHosts, parseCorsOrigins } from './http/browserGuard.js';
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './log.js';
@@ -14,30 +14,38 @@ import { Store, type PersistenceMode } from './persistence/store.js';
 import type { QueueConfig } from './config.js';
 import { createStartupQueues } from './startupQueues.js';
 import { clockControl, makeClock, type EmulatorClock } from './toolkit/clock.js';
-import { EventRecorder, waitFor, waitForLongPoll, type EventStream, type WaitForGroupOptions, type WaitForLongPollOptions, type WaitForOptions } from './toolkit/spies.js';
-import type { SpiedGroup, SpiedMessage } from './engine/events.js';
+import { EventRecorder, waitFor, waitForLongPoll, type EventStream, type WaitForGroupOptions, type WaitForInvocationOptions, type WaitForLongPollOptions, type WaitForOptions } from './toolkit/spies.js';
+import type { SpiedGroup, SpiedInvocation, SpiedMessage } from './engine/events.js';
 import { FaultInjector, type FaultControl } from './faults/injector.js';
 import type { FaultRuleInput } from './faults/rules.js';
 import type { QueueUrlStrategy } from './api/queueUrl.js';
 import { Metrics } from './http/metrics.js';
 import { Authenticator, type AuthMode, type Credential } from './auth/index.js';
+import { EventSourceMappings, type EventSourceMappingHandle } from './eventSources/mapping.js';
+import type { EventSourceMappingInput, MappingSpec } from './eventSources/config.js';
 
 export { ManualClock, SystemClock, type Clock } from './engine/clock.js';
 export type { Random } from './engine/random.js';
 export { VERSION } from './version.js';
 export type { EmulatorClock } from './toolkit/clock.js';
-export type { EventStream, WaitForGroupOptions, WaitForLongPollOptions, WaitForOptions } from './toolkit/spies.js';
+export type { EventStream, WaitForGroupOptions, WaitForInvocationOptions, WaitForLongPollOptions, WaitForOptions } from './toolkit/spies.js';
+export { EventSourceMappingError, type EventSourceMappingInput, type LambdaContext, type LambdaHandler, type TargetInput } from './eventSources/config.js';
+export type { EventSourceMappingHandle, EventSourceMappingView, InvocationSummary } from './eventSources/mapping.js';
+export type { SqsBatchResponse, SqsLambdaEvent, SqsRecord, SqsRecordAttributes, SqsRecordMessageAttribute } from './api/lambdaEvent.js';
 export { WaitForTimeout } from './toolkit/spies.js';
 export type { FaultControl, FaultRuleView } from './faults/injector.js';
 export { FaultRuleError, type FaultErrorName, type FaultRuleInput } from './faults/rules.js';
 export type {
   GroupEventType,
   GroupFigures,
+  InvocationEventType,
+  InvocationFigures,
   MessageEventType,
   NoisyReason,
   QueueIdentity,
   QuietReason,
   SpiedGroup,
+  SpiedInvocation,
   SpiedAttribute,
   SpiedMessage,
   SqsEvent,
@@ -122,6 +130,11 @@ export interface EmulatorOptions {
   allowedHosts?: string[];
   /** Origins of browser apps allowed to call the emulator (CORS), `*` for any. Default none: cross-site browser requests are refused. */
   corsOrigins?: string[];
+  /**
+   * Lambda-style consumers started with the emulator (README "Running a Lambda consumer
+   * locally"); their queues must exist (e.g. in `queues`). More with `handle.addEventSourceMapping`.
+   */
+  eventSourceMappings?: (EventSourceMappingInput | MappingSpec)[];
   /** A client must send its request headers within this time (slow clients). Default 60000 ms. */
   headersTimeoutMs?: number;
   /** ... and its whole request (headers and body) within this one. Default 120000 ms. */
@@ -148,13 +161,41 @@ export interface RunningEmulator {
   waitFor(options: WaitForGroupOptions): Promise<SpiedGroup>;
   /** Resolves once `count` (default 1) long polls wait on the queue: advance a manual clock after it. */
   waitForLongPoll(options?: WaitForLongPollOptions): Promise<void>;
+  /** Event-source mappings: resolves with the invocation of the first matching `invoked` / `succeeded` / `failed` event. */
+  waitFor(options: WaitForInvocationOptions): Promise<SpiedInvocation>;
   /** Fault injection: add, list, remove and clear rules that make chosen requests fail or slow down. */
   readonly faults: FaultControl;
+  /**
+   * Starts a Lambda-style consumer of a queue (Lambda's CreateEventSourceMapping checks apply;
+   * an invalid one throws EventSourceMappingError naming the setting). Returns its handle.
+   */
+  addEventSourceMapping(input: EventSourceMappingInput): EventSourceMappingHandle;
+  /** The mappings running now. */
+  eventSourceMappings(): EventSourceMappingHandle[];
   /** Answers waiting long polls empty, finishes requests under way, closes the port. */
   stop(): Promise<void>;
 }
 
 /** Starts the emulator in this process; resolves once the port is open. */
+/**
+ * Express and the console/developer endpoints load on their first request, not at start: an
+ * SQS client's first answer does not need them (issue 19's start-up target).
+ */
+function lazyApp(settings: AppSettings): RequestListener {
+  let app: Promise<RequestListener> | undefined;
+  return (req, res) => {
+    app ??= import('./http/app.js').then((m) => m.createApp(settings) as RequestListener);
+    app.then(
+      (listener) => listener(req, res),
+      (e: unknown) => {
+        settings.log?.error('Could not load the HTTP endpoints', e);
+        if (!res.headersSent) res.writeHead(500);
+        res.end();
+      },
+    );
+  };
+}
+
 export async function startEmulator(options: EmulatorOptions = {}): Promise<RunningEmulator> {
   const host = options.host ?? defaults.host;
   // Checked before anything is opened, and written as browsers send them
@@ -184,7 +225,10 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   const clockHandle = clockControl(clock);
   /** Request hooks of the front door; the fault injector is in it only while it has rules. */
   const hooks: RequestHooks[] = [];
-  const metrics = options.metrics === false ? undefined : new Metrics(engine);
+  const region = options.region ?? defaults.region;
+  const accountId = options.accountId ?? defaults.accountId;
+  const mappings = new EventSourceMappings(engine, region, accountId);
+  const metrics = options.metrics === false ? undefined : new Metrics(engine, mappings);
   if (metrics) hooks.push(metrics.hook);
   const faults = new FaultInjector(hooks, log);
   if (metrics) faults.onInjection((i) => metrics.injection(i));
@@ -205,9 +249,14 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
       throw e;
     }
   }
-  const region = options.region ?? defaults.region;
-  const accountId = options.accountId ?? defaults.accountId;
-  const app = createApp({
+  try {
+    options.eventSourceMappings?.forEach((m, i) => mappings.add(m, `eventSourceMappings[${i}]`));
+  } catch (e) {
+    await mappings.stop();
+    await store?.close();
+    throw e;
+  }
+  const app = lazyApp({
     engine,
     region,
     accountId,
@@ -217,6 +266,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     console: options.console ?? true,
     log,
     commit: store && (() => store.commit()),
+    eventSources: mappings,
   });
   // The per-request log line is a hook, installed only when `info` lines are written: with a
   // quieter level the SQS path runs without it.
@@ -229,6 +279,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   server.requestTimeout = options.requestTimeoutMs ?? 120_000;
   await new Promise<void>((resolve, reject) => {
     const fail = (e: Error): void => {
+      void mappings.stop();
       void store?.close();
       reject(e);
     };
@@ -247,14 +298,18 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     engine,
     clock: clockHandle,
     events,
-    waitFor: ((o?: WaitForOptions | WaitForGroupOptions) => waitFor(events, o as WaitForOptions)) as RunningEmulator['waitFor'],
+    waitFor: ((o?: WaitForOptions | WaitForGroupOptions | WaitForInvocationOptions) => waitFor(events, o as WaitForOptions)) as RunningEmulator['waitFor'],
     waitForLongPoll: (o) => waitForLongPoll(engine, o),
     faults,
+    addEventSourceMapping: (input) => mappings.add(input),
+    eventSourceMappings: () => [...mappings.list()],
     stop() {
       stopping ??= new Promise<void>((resolve) => {
         // Answers written from now on (long polls answered empty, requests under way) close
         // their keep-alive connection, so that no idle connection holds the port open.
         door.closing = true;
+        // Pollers stop first (their long polls end, invocations under way are abandoned).
+        void mappings.stop();
         engine.stop();
         server.close(() => {
           void (store ? store.close() : Promise.resolve()).then(resolve, (e: unknown) => {

@@ -3,6 +3,7 @@ import { QUEUE_URL_STRATEGIES } from '../api/queueUrl.js';
 import { checkCredential, CredentialError, parseCredentialList, type Credential } from '../auth/index.js';
 import { GuardOptionError, parseAllowedHosts, parseCorsOrigins } from '../http/browserGuard.js';
 import { LOG_FORMATS, LOG_LEVELS } from '../log.js';
+import { checkMapping, EventSourceMappingError, parseMappingText, type MappingSpec } from '../eventSources/config.js';
 
 /**
  * The options table: each option once, with its flag, environment variable, config-file key,
@@ -20,6 +21,8 @@ export interface Parser<T> {
   readonly boolean?: true;
   /** A config-file value written as a JSON array. */
   fromArray?(values: unknown[], source: string): T;
+  /** A flag that may be given more than once: its values add up (they still replace the environment's and the file's). */
+  readonly repeatable?: true;
 }
 
 export interface OptionSpec<K extends string = string, T = unknown> {
@@ -122,6 +125,32 @@ function list(split: (raw: string, source: string) => string[]): Parser<string[]
 const credentials: Parser<Credential[]> = {
   parse: (raw, source) => rethrow(() => parseCredentialList(raw, source), CredentialError),
   fromArray: (values, source) => rethrow(() => values.map((c, i) => checkCredential(c, `${source}[${i}]`)), CredentialError),
+};
+
+/**
+ * Event-source mappings: `queue=orders,url=http://127.0.0.1:3000/,batchSize=5` or a JSON object
+ * (flag, repeatable); the variable also takes a JSON array or several key=value forms separated
+ * by `;`; the config file a list of objects.
+ */
+const eventSourceMappings: Parser<MappingSpec[]> = {
+  repeatable: true,
+  parse: (raw, source) =>
+    rethrow(() => {
+      const text = raw.trim();
+      if (text.startsWith('[')) {
+        let list: unknown;
+        try {
+          list = JSON.parse(text);
+        } catch (e) {
+          throw new EventSourceMappingError(`${source}: not valid JSON (${(e as Error).message})`);
+        }
+        if (!Array.isArray(list)) throw new EventSourceMappingError(`${source}: must be a list`);
+        return list.map((m, i) => checkMapping(m, `${source}[${i}]`));
+      }
+      const parts = text.startsWith('{') ? [text] : text.split(';').filter((p) => p.trim() !== '');
+      return parts.map((p, i) => parseMappingText(p, parts.length > 1 ? `${source}[${i}]` : source));
+    }, EventSourceMappingError),
+  fromArray: (values, source) => rethrow(() => values.map((m, i) => checkMapping(m, `${source}[${i}]`)), EventSourceMappingError),
 };
 
 // ---- The table ------------------------------------------------------------------------------
@@ -279,6 +308,15 @@ export const OPTIONS = [
     file: 'corsOrigins',
     parser: list(parseCorsOrigins),
     help: 'origins of browser apps allowed to call the emulator, e.g. http://localhost:3000, comma-separated, * for any',
+    helpDefault: 'default none',
+  }),
+  option({
+    key: 'eventSourceMappings',
+    flag: '--event-source-mapping',
+    env: 'SQS_EMULATOR_EVENT_SOURCE_MAPPINGS',
+    file: 'eventSourceMappings',
+    parser: eventSourceMappings,
+    help: 'a Lambda-style consumer of a queue, repeatable: queue=NAME,url=URL|command=PATH[,arg=A...][,batchSize=N,...] or a JSON object (README "Running a Lambda consumer locally")',
     helpDefault: 'default none',
   }),
   option({

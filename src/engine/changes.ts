@@ -1,5 +1,5 @@
 import type { QueueAddress } from './address.js';
-import { groupEvent, messageEvent, type GroupEventType, type GroupFigures, type MessageEventExtra, type MessageEventType, type NoisyReason, type QueueIdentity, type QuietReason, type SqsEvent, type SqsEventType } from './events.js';
+import { groupEvent, invocationEvent, messageEvent, type GroupEventType, type GroupFigures, type InvocationEventType, type InvocationFigures, type MessageEventExtra, type MessageEventType, type NoisyReason, type QueueIdentity, type QuietReason, type SqsEvent, type SqsEventType } from './events.js';
 import type { Message } from './message.js';
 import type { AttemptRecord, DeduplicationRecord, MessageRecord, MoveTaskRecord, QueueRecord } from './records.js';
 
@@ -97,6 +97,12 @@ export class ChangeStream {
   group(type: GroupEventType, queue: QueueIdentity, figures: GroupFigures & { reason: NoisyReason | QuietReason }): void {
     if (this.listeners.tally.length > 0) this.tally(tallyOf(queue, type));
     if (this.events) this.event(groupEvent(type, this.now(), queue, figures));
+  }
+
+  /** An event-source mapping's invocation (src/eventSources/); call only when `messages`. */
+  invocation(type: InvocationEventType, queue: QueueIdentity, figures: InvocationFigures): void {
+    if (this.listeners.tally.length > 0) this.tally(tallyOf(queue, type));
+    if (this.events) this.event(invocationEvent(type, this.now(), queue, figures));
   }
 
   private tally(record: TallyRecord): void {

@@ -1,3 +1,4 @@
+import type { SqsRecord } from '../api/lambdaEvent.js';
 import { md5OfBody, type Message, type MessageData } from './message.js';
 
 /**
@@ -9,7 +10,13 @@ import { md5OfBody, type Message, type MessageData } from './message.js';
 export type MessageEventType = 'sent' | 'received' | 'deleted' | 'visibilityChanged' | 'movedToDeadLetterQueue' | 'expired';
 /** Fair queues (standard queues): a tenant (MessageGroupId) turned noisy, or quiet again. */
 export type GroupEventType = 'groupNoisy' | 'groupQuiet';
-export type SqsEventType = MessageEventType | 'purged' | GroupEventType;
+/**
+ * Event-source mappings (src/eventSources/): a batch handed to the target (`invoked`), the
+ * invocation returned (`succeeded`, partial batch failures included) or failed (`failed`: an
+ * error, a timeout, a crash or a malformed answer; the whole batch is left to its visibility timeout).
+ */
+export type InvocationEventType = 'invoked' | 'succeeded' | 'failed';
+export type SqsEventType = MessageEventType | 'purged' | GroupEventType | InvocationEventType;
 
 /** Why a tenant is noisy: its share of the queue's in-flight messages, or of the recent processing time. */
 export type NoisyReason = 'concurrency' | 'processingTime';
@@ -35,6 +42,27 @@ export interface GroupFigures {
 /** A `groupNoisy` or `groupQuiet` event's tenant. */
 export interface SpiedGroup extends GroupFigures {
   readonly reason: NoisyReason | QuietReason;
+  /** The event this is part of. */
+  readonly event: SqsEvent;
+}
+
+/** One invocation of an event-source mapping's target. */
+export interface InvocationFigures {
+  /** The mapping's UUID. */
+  readonly mappingId: string;
+  readonly functionName: string;
+  /** The records of the SQSEvent, as the target got them. */
+  readonly records: readonly SqsRecord[];
+  /** `succeeded` with ReportBatchItemFailures: the messageIds the function reported (left to their visibility timeout). */
+  readonly batchItemFailures?: readonly string[];
+  /** `failed`: why. */
+  readonly error?: string;
+  /** `succeeded` and `failed`: real milliseconds the target took. */
+  readonly durationMs?: number;
+}
+
+/** An `invoked`, `succeeded` or `failed` event's invocation. */
+export interface SpiedInvocation extends InvocationFigures {
   /** The event this is part of. */
   readonly event: SqsEvent;
 }
@@ -91,6 +119,8 @@ export interface SqsEvent {
   readonly deadLetterQueue?: QueueIdentity;
   /** `purged`: how many messages were removed. */
   readonly count?: number;
+  /** `invoked`, `succeeded` and `failed` (event-source mappings): the invocation. */
+  readonly invocation?: SpiedInvocation;
 }
 
 export type SqsEventListener = (event: SqsEvent) => void;
@@ -199,5 +229,11 @@ export function messageEvent(type: MessageEventType, at: number, queue: QueueIde
 export function groupEvent(type: GroupEventType, at: number, queue: QueueIdentity, figures: GroupFigures & { reason: NoisyReason | QuietReason }): SqsEvent {
   const event: { -readonly [K in keyof SqsEvent]: SqsEvent[K] } = { type, at, queue };
   event.group = Object.freeze({ ...figures, event });
+  return event;
+}
+
+export function invocationEvent(type: InvocationEventType, at: number, queue: QueueIdentity, figures: InvocationFigures): SqsEvent {
+  const event: { -readonly [K in keyof SqsEvent]: SqsEvent[K] } = { type, at, queue };
+  event.invocation = Object.freeze({ ...figures, event });
   return event;
 }

@@ -1,6 +1,6 @@
 import type { ChangeStream } from './changes.js';
 import type { Clock } from './clock.js';
-import type { Message } from './message.js';
+import { plainData, type Message } from './message.js';
 import type { Queue } from './queue.js';
 import type { MoveTaskRecord, MoveTaskStatus } from './records.js';
 import type { Scheduler, Task } from './scheduler.js';
@@ -70,7 +70,7 @@ export class MoveTask implements Task {
         this.failureReason = 'AWS.SimpleQueueService.NonExistentQueue';
         return;
       }
-      destination.adopt(message, { ...message.data, deadLetterQueueSourceArn: undefined }, false);
+      destination.adopt(message, { ...plainData(message), deadLetterQueueSourceArn: undefined }, false);
       this.moved++;
     }
     if (this.moved >= this.toMove || this.source.approximateNumberOfMessages === 0 || this.source.deleted) {

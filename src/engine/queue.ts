@@ -7,7 +7,7 @@ import { Deduplication } from './deduplication.js';
 import type { QueueIdentity } from './events.js';
 import { FairQueue } from './fairQueue.js';
 import { FifoGroups } from './fifoGroups.js';
-import { Message, MessageList, type MessageData, type MessageOwner } from './message.js';
+import { Message, MessageList, plainData, type MessageData, type MessageOwner } from './message.js';
 import type { Random } from './random.js';
 import { makeReceiptHandle, ReceiveAttempts, ReceivedMessage } from './receipts.js';
 import { messageRecord } from './records.js';
@@ -216,7 +216,7 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
       if (deadLetterQueue) {
         // This receive would pass maxReceiveCount: the message moves instead of being delivered (F142-F144).
         this.remove(message);
-        deadLetterQueue.adopt(message, { ...message.data, deadLetterQueueSourceArn: this.arn }, true);
+        deadLetterQueue.adopt(message, { ...plainData(message), deadLetterQueueSourceArn: this.arn }, true);
         if (this.env.changes.messages) this.env.changes.message('movedToDeadLetterQueue', this.identity, message, { deadLetterQueue: deadLetterQueue.identity });
         return;
       }

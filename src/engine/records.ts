@@ -1,5 +1,5 @@
 import type { StoredAttributes } from '../api/shapes.js';
-import { Message, type MessageData, type MessageOwner } from './message.js';
+import { Message, plainData, type MessageData, type MessageOwner } from './message.js';
 
 /**
  * The engine's state as plain, JSON-able records: what the change stream carries and
@@ -91,10 +91,11 @@ function recordAttributes(stored: StoredAttributes): NonNullable<MessageRecord['
   return attributes;
 }
 
-/** The stored data as a record: shared as is when it has no attributes (it never changes). */
+/** The stored data as a record: a plain copy (the message is its own data), attributes in base64. */
 function recordData(d: MessageData): MessageRecord['data'] {
-  if (!d.attributes) return d as MessageRecord['data'];
-  return { ...d, attributes: recordAttributes(d.attributes) };
+  const data = plainData(d);
+  if (!d.attributes) return data as MessageRecord['data'];
+  return { ...data, attributes: recordAttributes(d.attributes) };
 }
 
 export function messageRecord(m: Message): MessageRecord {
@@ -116,7 +117,7 @@ export function messageRecord(m: Message): MessageRecord {
  */
 export function messageRecordJson(m: Message): string {
   const d = m.data;
-  const data = d.attributes ? JSON.stringify({ ...d, attributes: recordAttributes(d.attributes) }) : JSON.stringify(d);
+  const data = JSON.stringify(recordData(d));
   return `{"data":${data},"state":"${m.state}","deadline":${m.deadline},"receiveCount":${m.receiveCount},"firstReceiveTimestamp":${m.firstReceiveTimestamp},"receivedAt":${m.receivedAt},"receiptNonce":${JSON.stringify(m.receiptNonce)},"enqueuedAt":${m.enqueuedAt}}`;
 }
 

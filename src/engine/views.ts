@@ -1,4 +1,4 @@
-import type { MessageData, MessageState } from './message.js';
+import { plainData, type MessageData, type MessageState } from './message.js';
 import { Queue } from './queue.js';
 import { queueRecord, restoreContents, restoreRecord } from './queueState.js';
 import type { QueueTable } from './queueTable.js';
@@ -46,7 +46,7 @@ export function peek(queue: Queue, options: PeekOptions): PeekedMessage[] {
   const out: PeekedMessage[] = [];
   for (let m = queue.age.head; m && out.length < limit; m = m.ageNext) {
     if (options.state !== undefined && m.state !== options.state) continue;
-    out.push({ data: m.data, state: m.state, deadline: m.deadline, receiveCount: m.receiveCount, firstReceiveTimestamp: m.firstReceiveTimestamp, enqueuedAt: m.enqueuedAt });
+    out.push({ data: plainData(m), state: m.state, deadline: m.deadline, receiveCount: m.receiveCount, firstReceiveTimestamp: m.firstReceiveTimestamp, enqueuedAt: m.enqueuedAt });
   }
   return out;
 }

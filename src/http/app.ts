@@ -1,11 +1,12 @@
 import express from 'express';
 import type { Engine } from '../engine/engine.js';
 import { localstackEndpoints } from './localstack.js';
-import { metricsEndpoint, type Metrics } from './metrics.js';
+import type { Metrics } from './metrics.js';
 import { toolkitEndpoints, type ToolkitHandles } from './toolkitEndpoints.js';
 import type { Logger } from '../log.js';
 import { createConsoleRouter } from '../console/console.js';
 import { createDevRouter } from './devEndpoints.js';
+import type { EventSourceMappings } from '../eventSources/mapping.js';
 
 export interface AppSettings {
   readonly engine: Engine;
@@ -21,6 +22,8 @@ export interface AppSettings {
   readonly log?: Logger;
   /** Persistence: resolves once changes are durable. */
   readonly commit?: () => Promise<void>;
+  /** Event-source mappings, shown under `/_emulator/event-source-mappings` and in the console. */
+  readonly eventSources?: EventSourceMappings;
 }
 
 /**
@@ -52,4 +55,14 @@ export function createApp(settings: AppSettings): express.Express {
     if (!res.headersSent) res.status(status).json({ error: status === 500 ? 'InternalFailure' : 'BadRequest', message: status === 500 ? 'internal error' : err.message });
   });
   return app;
+}
+
+/** GET /metrics: here, not in metrics.ts, so that counting requests does not load Express. */
+function metricsEndpoint(metrics: Metrics): express.Router {
+  const router = express.Router();
+  router.get('/metrics', (_req, res) => {
+    res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
+    res.send(metrics.render());
+  });
+  return router;
 }

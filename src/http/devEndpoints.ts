@@ -10,6 +10,7 @@ import type { Engine } from '../engine/engine.js';
 import type { QueueInfo } from '../engine/address.js';
 import type { FairQueueMetrics } from '../engine/fairQueue.js';
 import type { PeekedMessage } from '../engine/views.js';
+import type { EventSourceMappings } from '../eventSources/mapping.js';
 
 /**
  * Developer endpoints under `/_emulator/` — NOT part of the AWS API (no AWS URL starts with
@@ -22,6 +23,9 @@ import type { PeekedMessage } from '../engine/views.js';
  *   GET  /_emulator/queues/<region>/<account>/<name>/messages peek (?limit=1..1000, ?state=ready|delayed|inflight)
  *   POST /_emulator/reset                                     delete every queue and message
  *   GET  /_emulator/state                                     JSON dump of the whole state
+ *   GET  /_emulator/event-source-mappings                     every mapping: settings, state, last invocations (?queue=name|arn)
+ *   GET  /_emulator/event-source-mappings/<uuid>              one mapping
+ *   POST /_emulator/event-source-mappings/<uuid>/pause|resume  Enabled: false / true
  *
  * Peeks never change a message's visibility or receive count.
  */
@@ -32,6 +36,7 @@ export interface DevSettings {
   readonly version: string;
   /** Resolves once changes are durable (persistence): the reset is answered after it. */
   readonly commit?: () => Promise<void>;
+  readonly eventSources?: EventSourceMappings;
 }
 
 const startedAt = Date.now();
@@ -124,6 +129,7 @@ function details(settings: DevSettings, queue: QueueInfo, baseUrl: string): Reco
     moveTasks: tasks.Results ?? [],
     // Standard queues: the fair-queue CloudWatch metrics (not queue attributes) and who is noisy, why.
     ...(fair ? { fairQueue: fairQueueView(fair) } : {}),
+    eventSourceMappings: (settings.eventSources?.list() ?? []).filter((m) => m.queue.arn === queue.arn).map((m) => m.state()),
   };
 }
 
@@ -224,6 +230,28 @@ export function createDevRouter(settings: DevSettings): express.Router {
       now: engine.clock.now(),
       queues: queues.map((q) => ({ ...details(settings, q, base), messages: engine.peek(q).map(peeked) })),
     });
+  });
+
+  router.get('/event-source-mappings', (req, res) => {
+    const queue = typeof req.query.queue === 'string' ? req.query.queue : undefined;
+    const all = settings.eventSources?.list() ?? [];
+    const shown = queue === undefined ? all : all.filter((m) => m.queue.arn === queue || m.queue.name === queue);
+    res.json({ eventSourceMappings: shown.map((m) => m.state()) });
+  });
+
+  router.get('/event-source-mappings/:uuid', (req, res) => {
+    const mapping = settings.eventSources?.get(req.params.uuid!);
+    if (!mapping) return notFound(res, 'No event-source mapping with this UUID.');
+    res.json(mapping.state());
+  });
+
+  router.post('/event-source-mappings/:uuid/:verb', (req, res) => {
+    const mapping = settings.eventSources?.get(req.params.uuid!);
+    if (!mapping) return notFound(res, 'No event-source mapping with this UUID.');
+    if (req.params.verb === 'pause') mapping.pause();
+    else if (req.params.verb === 'resume') mapping.resume();
+    else return notFound(res, 'Use /pause or /resume.');
+    res.json(mapping.state());
   });
 
   router.use((_req, res) => notFound(res, 'No such developer endpoint; see the README ("Developer endpoints").'));

@@ -1,4 +1,3 @@
-import express from 'express';
 import type { QueueInfo } from '../engine/address.js';
 import type { Engine } from '../engine/engine.js';
 import type { TallyRecord } from '../engine/changes.js';
@@ -6,6 +5,7 @@ import type { SqsEventType } from '../engine/events.js';
 import type { FairQueueMetrics } from '../engine/fairQueue.js';
 import type { Injection } from '../faults/injector.js';
 import type { RequestHooks } from './dispatch.js';
+import { BATCH_SIZE_BUCKETS, type EventSourceMappings } from '../eventSources/mapping.js';
 
 /**
  * `GET /metrics` in the Prometheus text exposition format (version 0.0.4):
@@ -16,8 +16,11 @@ import type { RequestHooks } from './dispatch.js';
  * - per standard queue, the fair-queue gauges (CloudWatch's ApproximateNumberOfNoisyGroups and
  *   the *InQuietGroups metrics), read at scrape time;
  * - per action and protocol: request counts (with the HTTP status) and a latency histogram,
- *   from the dispatch `after` hook;
- * - fault injections by action, protocol and fault.
+ *   from the dispatch `count` hook;
+ * - fault injections by action, protocol and fault;
+ * - per event-source mapping (labels mapping, function, queue): invocations, errors, batch item
+ *   failures, records filtered out, the batch-size histogram, in-flight batches and the
+ *   iterator age (the oldest record's age at the latest invocation), read at scrape time.
  */
 
 const PREFIX = 'sqs_emulator_';
@@ -75,7 +78,10 @@ export class Metrics {
   /** Goes in the front door's hooks: observes every SQS answer. */
   readonly hook: RequestHooks = { count: (action, protocol, status, durationMs) => this.request(action, protocol, status, durationMs) };
 
-  constructor(private readonly engine: Engine) {
+  constructor(
+    private readonly engine: Engine,
+    private readonly mappings?: EventSourceMappings,
+  ) {
     engine.changes.subscribe('tally', (record) => this.count(record));
   }
 
@@ -199,15 +205,36 @@ export class Metrics {
     for (const f of this.faults.values()) {
       out.push(`${PREFIX}faults_injected_total${labels({ action: f.action, protocol: f.protocol, fault: f.fault })} ${f.count}`);
     }
+    this.renderMappings(family, out);
     return out.join('\n') + '\n';
   }
-}
 
-export function metricsEndpoint(metrics: Metrics): express.Router {
-  const router = express.Router();
-  router.get('/metrics', (_req, res) => {
-    res.setHeader('content-type', 'text/plain; version=0.0.4; charset=utf-8');
-    res.send(metrics.render());
-  });
-  return router;
+  /** Event-source mappings: what Lambda's CloudWatch metrics show (Invocations, Errors...), by mapping. */
+  private renderMappings(family: (name: string, type: 'gauge' | 'counter' | 'histogram', help: string) => void, out: string[]): void {
+    const all = this.mappings?.list() ?? [];
+    const mapLabels = (m: (typeof all)[number], extra: Record<string, string> = {}): string =>
+      labels({ mapping: m.uuid, function: m.functionName, region: m.queue.region, account: m.queue.accountId, queue: m.queue.name, ...extra });
+    const counter = (name: string, help: string, value: (m: (typeof all)[number]) => number, type: 'counter' | 'gauge' = 'counter'): void => {
+      family(name, type, help);
+      for (const m of all) out.push(`${PREFIX}${name}${mapLabels(m)} ${num(value(m))}`);
+    };
+    counter('event_source_mapping_invocations_total', 'Event-source mappings: batches handed to the target.', (m) => m.counters.invocations);
+    counter('event_source_mapping_errors_total', 'Event-source mappings: invocations that failed as a whole (error, timeout, crash, malformed response).', (m) => m.counters.errors);
+    counter('event_source_mapping_batch_item_failures_total', 'Event-source mappings: messages reported in batchItemFailures (ReportBatchItemFailures).', (m) => m.counters.batchItemFailures);
+    counter('event_source_mapping_filtered_out_total', 'Event-source mappings: messages no filter matched, deleted without an invocation.', (m) => m.counters.filteredOut);
+    counter('event_source_mapping_in_flight_batches', 'Event-source mappings: batches being processed by the target now.', (m) => m.inFlightBatches, 'gauge');
+    counter('event_source_mapping_iterator_age_seconds', "Event-source mappings: age of the oldest record of the latest batch when it was invoked.", (m) => m.counters.iteratorAgeSeconds, 'gauge');
+    family('event_source_mapping_batch_size', 'histogram', 'Event-source mappings: records per invocation.');
+    for (const m of all) {
+      const c = m.counters;
+      let cumulative = 0;
+      for (let i = 0; i < BATCH_SIZE_BUCKETS.length; i++) {
+        cumulative += c.batchSizeBuckets[i]!;
+        out.push(`${PREFIX}event_source_mapping_batch_size_bucket${mapLabels(m, { le: String(BATCH_SIZE_BUCKETS[i]) })} ${cumulative}`);
+      }
+      out.push(`${PREFIX}event_source_mapping_batch_size_bucket${mapLabels(m, { le: '+Inf' })} ${c.invocations}`);
+      out.push(`${PREFIX}event_source_mapping_batch_size_sum${mapLabels(m)} ${c.batchSizeSum}`);
+      out.push(`${PREFIX}event_source_mapping_batch_size_count${mapLabels(m)} ${c.invocations}`);
+    }
+  }
 }

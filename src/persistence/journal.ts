@@ -41,10 +41,61 @@ export function journalNumbers(dir: string): number[] {
 
 // ---- Replay -------------------------------------------------------------------------------
 
+/**
+ * A queue's messages while a restore replays journals: the snapshot's records as read, and the
+ * journal's changes beside them, by id. The same result as a Map of every record by id (same
+ * order too: a replaced record keeps its place, a new or re-added one goes last), without
+ * indexing a million snapshot records by id when the journal touches a few.
+ */
+class RestoringMessages {
+  private readonly changes = new Map<string, MessageRecord | null>();
+  /** Ids deleted and then stored again: they go last, as in a Map. */
+  private readonly readded = new Set<string>();
+
+  constructor(private base: readonly MessageRecord[] = []) {}
+
+  set(id: string, r: MessageRecord): void {
+    if (this.changes.get(id) === null) {
+      this.changes.delete(id);
+      this.readded.add(id);
+    }
+    this.changes.set(id, r);
+  }
+
+  delete(id: string): void {
+    this.changes.delete(id);
+    this.changes.set(id, null);
+  }
+
+  clear(): void {
+    this.base = [];
+    this.changes.clear();
+    this.readded.clear();
+  }
+
+  values(): MessageRecord[] {
+    const changes = this.changes;
+    if (changes.size === 0) return this.base as MessageRecord[];
+    const out: MessageRecord[] = [];
+    const placed = new Set<string>();
+    for (const r of this.base) {
+      const id = r.data.id;
+      const c = changes.get(id);
+      if (c === undefined) out.push(r);
+      else if (c !== null && !this.readded.has(id)) {
+        out.push(c);
+        placed.add(id);
+      }
+    }
+    for (const [id, c] of changes) if (c !== null && !placed.has(id)) out.push(c);
+    return out;
+  }
+}
+
 interface Entry {
   queue: QueueRecord;
   attempts: Map<string, AttemptRecord>;
-  messages: Map<string, MessageRecord>;
+  messages: RestoringMessages;
   deduplication: Map<string, [string, number, MessageData]>;
 }
 
@@ -65,7 +116,7 @@ export function restoring(snapshot: Snapshot | undefined): Restoring {
   for (const q of snapshot?.state.queues ?? []) {
     entries.set(`${q.queue.region}/${q.queue.accountId}/${q.queue.name}`, {
       queue: q.queue,
-      messages: new Map(q.messages.map((m) => [m.data.id, m])),
+      messages: new RestoringMessages(q.messages),
       deduplication: new Map(q.deduplication.map((d) => [d[0], d])),
       attempts: new Map((q.attempts ?? []).map((a) => [a[0], a])),
     });
@@ -78,7 +129,7 @@ export function restoredState({ entries, moveTasks, deleted }: Restoring): Engin
   return {
     queues: [...entries.values()].map((e) => ({
       queue: e.queue,
-      messages: [...e.messages.values()],
+      messages: e.messages.values(),
       deduplication: [...e.deduplication.values()],
       attempts: [...e.attempts.values()],
     })),
@@ -100,7 +151,7 @@ function replay({ entries, moveTasks, deleted }: Restoring, op: Op): void {
       const k = `${op.r.region}/${op.r.accountId}/${op.r.name}`;
       const existing = entries.get(k);
       if (existing) existing.queue = op.r;
-      else entries.set(k, { queue: op.r, messages: new Map(), deduplication: new Map(), attempts: new Map() });
+      else entries.set(k, { queue: op.r, messages: new RestoringMessages(), deduplication: new Map(), attempts: new Map() });
       deleted.delete(k);
       break;
     }

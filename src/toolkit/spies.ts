@@ -1,7 +1,7 @@
 import { parseQueueUrl } from '../api/queueUrl.js';
 import type { ChangeStream } from '../engine/changes.js';
 import type { Engine } from '../engine/engine.js';
-import type { GroupEventType, MessageEventType, QueueIdentity, SpiedGroup, SpiedMessage, SqsEvent, SqsEventListener } from '../engine/events.js';
+import type { GroupEventType, InvocationEventType, MessageEventType, QueueIdentity, SpiedGroup, SpiedInvocation, SpiedMessage, SqsEvent, SqsEventListener } from '../engine/events.js';
 
 /** The event stream as the programmatic handle exposes it (`handle.events`). */
 export interface EventStream {
@@ -39,6 +39,24 @@ export interface WaitForGroupOptions {
   groupId?: string;
   /** Only tenants for which this returns true. Default: any. */
   match?: (group: SpiedGroup) => boolean;
+  /** Real milliseconds before giving up (the manual clock does not count). Default 5000. */
+  timeoutMs?: number;
+  /** Also look at kept past events (oldest first). Default true. */
+  history?: boolean;
+}
+
+/**
+ * Waiting for an event-source mapping's invocation: `invoked` (the batch was handed to the
+ * target), `succeeded` or `failed`; resolves with the invocation (its records, failures, error).
+ */
+export interface WaitForInvocationOptions {
+  /** The mapping's source queue: a name, URL (any shape) or ARN. Default: any queue. */
+  queue?: string;
+  event: InvocationEventType | readonly InvocationEventType[];
+  /** Only this mapping (its UUID). Default: any. */
+  mappingId?: string;
+  /** Only invocations for which this returns true. Default: any. */
+  match?: (invocation: SpiedInvocation) => boolean;
   /** Real milliseconds before giving up (the manual clock does not count). Default 5000. */
   timeoutMs?: number;
   /** Also look at kept past events (oldest first). Default true. */
@@ -168,6 +186,7 @@ const MAX_LISTED = 10;
 function describe(e: SqsEvent): string {
   const where = `on ${e.queue.name}`;
   if (e.group) return `${e.type} ${where}: group ${JSON.stringify(e.group.groupId)} (${e.group.reason})`;
+  if (e.invocation) return `${e.type} ${where}: ${e.invocation.functionName}, ${e.invocation.records.length} record(s)${e.invocation.error ? ` (${e.invocation.error})` : ''}`;
   if (!e.message) return `${e.type} ${where} (${e.count ?? 0} messages)`;
   const body = e.message.body.length > 60 ? `${JSON.stringify(e.message.body.slice(0, 60))}…` : JSON.stringify(e.message.body);
   return `${e.type} ${where}: ${body} (MessageId ${e.message.messageId})`;
@@ -179,8 +198,10 @@ function describe(e: SqsEvent): string {
  * `timeoutMs` with a message listing what was seen instead.
  */
 export function waitFor(events: EventStream, options: WaitForGroupOptions): Promise<SpiedGroup>;
+export function waitFor(events: EventStream, options: WaitForInvocationOptions): Promise<SpiedInvocation>;
 export function waitFor(events: EventStream, options?: WaitForOptions): Promise<SpiedMessage>;
-export function waitFor(events: EventStream, options: WaitForOptions | WaitForGroupOptions = {}): Promise<SpiedMessage | SpiedGroup> {
+export function waitFor(events: EventStream, options: WaitForOptions | WaitForGroupOptions | WaitForInvocationOptions = {}): Promise<SpiedMessage | SpiedGroup | SpiedInvocation> {
+  type Subject = SpiedMessage | SpiedGroup | SpiedInvocation;
   const types = new Set<string>(options.event === undefined ? ['sent'] : typeof options.event === 'string' ? [options.event] : options.event);
   let inQueue: (q: QueueIdentity) => boolean;
   try {
@@ -188,16 +209,18 @@ export function waitFor(events: EventStream, options: WaitForOptions | WaitForGr
   } catch (e) {
     return Promise.reject(new Error(`waitFor: ${JSON.stringify(options.queue)} is neither a queue name, URL nor ARN (${(e as Error).message})`));
   }
-  const match = options.match as ((subject: SpiedMessage | SpiedGroup) => boolean) | undefined;
+  const match = options.match as ((subject: Subject) => boolean) | undefined;
   const groupId = 'groupId' in options ? options.groupId : undefined;
+  const mappingId = 'mappingId' in options ? options.mappingId : undefined;
   const timeoutMs = options.timeoutMs ?? 5_000;
   const seen: SqsEvent[] = [];
   let matchError: unknown;
-  const subject = (e: SqsEvent): SpiedMessage | SpiedGroup | undefined => e.message ?? e.group;
+  const subject = (e: SqsEvent): Subject | undefined => e.message ?? e.group ?? e.invocation;
   const matches = (e: SqsEvent): boolean => {
     const s = subject(e);
     if (!types.has(e.type) || !s || !inQueue(e.queue)) return false;
     if (groupId !== undefined && e.group?.groupId !== groupId) return false;
+    if (mappingId !== undefined && e.invocation?.mappingId !== mappingId) return false;
     if (!match) return true;
     try {
       return match(s);
@@ -212,7 +235,7 @@ export function waitFor(events: EventStream, options: WaitForOptions | WaitForGr
       seen.push(e);
     }
   }
-  return new Promise<SpiedMessage | SpiedGroup>((resolve, reject) => {
+  return new Promise<Subject>((resolve, reject) => {
     const listener = (e: SqsEvent): void => {
       if (matches(e)) {
         done();
@@ -222,7 +245,7 @@ export function waitFor(events: EventStream, options: WaitForOptions | WaitForGr
     const unsubscribe = events.subscribe(listener);
     const timer = setTimeout(() => {
       done();
-      const wanted = `${[...types].join('/')} event${options.queue ? ` on queue ${JSON.stringify(options.queue)}` : ''}${groupId !== undefined ? ` of group ${JSON.stringify(groupId)}` : ''}${match ? ' matching the predicate' : ''}`;
+      const wanted = `${[...types].join('/')} event${options.queue ? ` on queue ${JSON.stringify(options.queue)}` : ''}${groupId !== undefined ? ` of group ${JSON.stringify(groupId)}` : ''}${mappingId !== undefined ? ` of mapping ${mappingId}` : ''}${match ? ' matching the predicate' : ''}`;
       const relevant = seen.filter((e) => inQueue(e.queue));
       const listed = (relevant.length > 0 ? relevant : seen).slice(-MAX_LISTED);
       const lines = listed.map((e) => `  - ${describe(e)}`);

@@ -1,4 +1,4 @@
-import { median, medianRatio, parseProcStatTicks, percentile } from '../../bench/stats.js';
+import { median, medianRatio, parseProcStatTicks, percentile, ratioSpread } from '../../bench/stats.js';
 
 describe('bench helpers', () => {
   it('percentile uses nearest rank', () => {
@@ -19,5 +19,13 @@ describe('bench helpers', () => {
   });
   it('median ratio of paired passes', () => {
     expect(medianRatio([2, 3, 10], [1, 1, 10])).toBe(2);
+  });
+});
+
+describe('ratioSpread', () => {
+  it('is the min and max of the paired ratios, pairs with a zero denominator left out', () => {
+    expect(ratioSpread([2, 3, 10], [1, 1, 10])).toEqual([1, 3]);
+    expect(ratioSpread([1, 5], [3, 0])).toEqual([0.33, 0.33]);
+    expect(ratioSpread([], [])).toBeUndefined();
   });
 });

@@ -75,7 +75,7 @@ test('the configuration table is exactly the options, with their env vars, confi
     const key = row[2]!.replace(/`/g, '');
     if (key === '') continue;
     const file = join(dir, `${key}.json`);
-    const value = { port: 9324, host: '127.0.0.1', region: 'us-east-1', accountId: '000000000000', logLevel: 'info', logFormat: 'json', console: false, strict: true, dataDir: '/tmp/x', persistence: 'snapshot', snapshotIntervalMs: 1000, clock: 'manual', queueUrlStrategy: 'path', localstack: true, auth: 'verify', credentials: 'AKID:SECRET:111111111111', maxLongPolls: 100, allowedHosts: 'sqs', corsOrigins: 'http://localhost:3000' }[key];
+    const value = { port: 9324, host: '127.0.0.1', region: 'us-east-1', accountId: '000000000000', logLevel: 'info', logFormat: 'json', console: false, strict: true, dataDir: '/tmp/x', persistence: 'snapshot', snapshotIntervalMs: 1000, clock: 'manual', queueUrlStrategy: 'path', localstack: true, auth: 'verify', credentials: 'AKID:SECRET:111111111111', maxLongPolls: 100, allowedHosts: 'sqs', corsOrigins: 'http://localhost:3000', eventSourceMappings: [{ queueName: 'orders', target: { url: 'http://127.0.0.1:3000/' } }] }[key];
     expect([key, value === undefined]).toEqual([key, false]);
     writeFileSync(file, JSON.stringify({ [key]: value }));
     expect(parseCommandLine(['--config', file], {}).kind).toBe('run');

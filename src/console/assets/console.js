@@ -155,6 +155,7 @@
     document.querySelectorAll('.fifo-only').forEach(function (e) { e.hidden = !d.fifo; });
     document.querySelectorAll('.standard-only').forEach(function (e) { e.hidden = d.fifo; });
     if (d.fairQueue) renderFairQueue(d.fairQueue);
+    renderMappings(d.eventSourceMappings || []);
 
     var attrs = $('attributes').querySelector('tbody');
     attrs.textContent = '';
@@ -225,6 +226,50 @@
       }
       tr.appendChild(cell);
       tasks.appendChild(tr);
+    });
+  }
+
+  /** Event-source mappings of the queue: settings, state, last invocations and errors; pause and resume. */
+  function renderMappings(list) {
+    $('esm-card').hidden = list.length === 0;
+    var rows = $('esm').querySelector('tbody');
+    rows.textContent = '';
+    var calls = $('esm-invocations').querySelector('tbody');
+    calls.textContent = '';
+    list.forEach(function (m) {
+      var tr = el('tr');
+      tr.appendChild(el('td', m.FunctionName, 'mono'));
+      var t = m.Target;
+      tr.appendChild(el('td', t.type === 'url' ? t.url : t.type === 'command' ? [t.command].concat(t.args).join(' ') : 'in-process function', 'mono'));
+      tr.appendChild(el('td', m.State));
+      tr.appendChild(el('td', m.BatchSize, 'num'));
+      tr.appendChild(el('td', m.InFlightBatches, 'num'));
+      tr.appendChild(el('td', m.Invocations, 'num'));
+      tr.appendChild(el('td', m.Errors, 'num'));
+      tr.appendChild(el('td', m.LastProcessingResult));
+      var cell = el('td');
+      var b = el('button', m.State === 'Enabled' ? 'Pause' : 'Resume');
+      b.type = 'button';
+      b.addEventListener('click', function () {
+        fetch('/_emulator/event-source-mappings/' + m.UUID + (m.State === 'Enabled' ? '/pause' : '/resume'), { method: 'POST' }).then(function (r) {
+          if (!r.ok) throw new Error(r.statusText);
+          say('Mapping ' + (m.State === 'Enabled' ? 'paused.' : 'resumed.'), 'ok');
+          return refresh();
+        }).catch(fail);
+      });
+      cell.appendChild(b);
+      tr.appendChild(cell);
+      rows.appendChild(tr);
+      m.LastInvocations.forEach(function (i) {
+        var row = el('tr');
+        row.appendChild(el('td', when(i.at)));
+        row.appendChild(el('td', m.FunctionName, 'mono'));
+        row.appendChild(el('td', i.records, 'num'));
+        row.appendChild(el('td', i.outcome));
+        row.appendChild(el('td', i.durationMs, 'num'));
+        row.appendChild(el('td', i.error || (i.batchItemFailures ? i.batchItemFailures.length + ' failed: ' + i.batchItemFailures.join(', ') : ''), 'mono'));
+        calls.appendChild(row);
+      });
     });
   }
 
