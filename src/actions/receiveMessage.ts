@@ -154,7 +154,7 @@ export const receiveMessage = action<Input, { Messages?: OutputMessage[] }>({
         receiveRequestAttemptId: input.ReceiveRequestAttemptId,
         waitTimeSeconds: input.WaitTimeSeconds,
       },
-      ctx.signal,
+      () => ctx.signal,
     );
     const received = result.messages;
     if (received.length === 0) return {};

@@ -252,14 +252,18 @@ export class Engine {
    * moment one becomes visible, else empty after the wait or when `signal` aborts. A standard
    * short poll on a queue with 120,000 messages in flight is OverLimit; so is a long poll past
    * the emulator's cap. A poll whose client went away gives its messages back at once.
+   * `abort` may be a function giving the signal, called only when the poll may wait.
    * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
    */
-  async receiveMessages(address: QueueAddress, request: ReceiveRequest, signal?: AbortSignal): Promise<ReceiveResult> {
+  async receiveMessages(address: QueueAddress, request: ReceiveRequest, abort?: AbortSignal | (() => AbortSignal)): Promise<ReceiveResult> {
     const queue = this.queue(address);
     const wait = request.waitTimeSeconds ?? queue.settings.receiveMessageWaitTimeSeconds;
     if (wait === 0 && !queue.fifo && queue.inflightLimitReached) {
       throw errors.overLimit(`Too many messages in flight: the queue already has ${limits.maxInflightMessages} in-flight messages.`);
     }
+    // A signal given as a function is asked for only by a poll that may wait: a short poll
+    // makes no AbortController (its lost answers are given back by the caller's delivery watch).
+    const signal = typeof abort === 'function' ? (wait > 0 ? abort() : undefined) : abort;
     let received = queue.receiveNow(request);
     if (received.length === 0 && wait > 0 && !signal?.aborted && !queue.deleted) received = await queue.waiters.wait(request, wait, signal);
     if (received.length === 0) return NOTHING_RECEIVED;

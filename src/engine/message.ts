@@ -260,7 +260,11 @@ export class MessageList {
   tail: Message | undefined;
   size = 0;
 
-  constructor(private readonly links: Links) {}
+  private readonly age: boolean;
+
+  constructor(private readonly links: Links) {
+    this.age = links[0] === 'agePrev';
+  }
 
   push(m: Message): void {
     const [prev, next] = this.links;
@@ -282,16 +286,30 @@ export class MessageList {
     this.size++;
   }
 
+  /**
+   * Named field access, not `m[prev]`: the keyed loads and stores of the generic form made
+   * this the drain's most expensive engine function (issue 19, round 2).
+   */
   remove(m: Message): void {
-    const [prev, next] = this.links;
-    const p = m[prev];
-    const n = m[next];
-    if (p) p[next] = n;
-    else this.head = n;
-    if (n) n[prev] = p;
-    else this.tail = p;
-    m[prev] = undefined;
-    m[next] = undefined;
+    if (this.age) {
+      const p = m.agePrev;
+      const n = m.ageNext;
+      if (p) p.ageNext = n;
+      else this.head = n;
+      if (n) n.agePrev = p;
+      else this.tail = p;
+      m.agePrev = undefined;
+      m.ageNext = undefined;
+    } else {
+      const p = m.readyPrev;
+      const n = m.readyNext;
+      if (p) p.readyNext = n;
+      else this.head = n;
+      if (n) n.readyPrev = p;
+      else this.tail = p;
+      m.readyPrev = undefined;
+      m.readyNext = undefined;
+    }
     this.size--;
   }
 

@@ -49,6 +49,11 @@ export interface RequestHooks {
   before?(info: RequestInfo): void | Promise<void>;
   /** Runs once the answer is ready, before it is written. */
   after?(record: RequestRecord): void;
+  /**
+   * Like `after`, for hooks that only count: the action ('Unknown' when the request failed
+   * before it was known), protocol, HTTP status and duration, with no record object built.
+   */
+  count?(action: string, protocol: 'json' | 'query', status: number, durationMs: number): void;
 }
 
 /** Thrown by a hook to close the connection without an answer. */
@@ -118,8 +123,13 @@ export async function dispatch(request: WireRequest, caller: Caller, settings: D
   const hooks = settings.hooks;
   if (!hooks || hooks.length === 0) return run(request, caller, settings, undefined);
   const started = performance.now();
-  const seen: { info?: RequestInfo } = {};
+  let full = false;
+  for (const hook of hooks) if (hook.before || hook.after) full = true;
+  const seen = new Seen(full);
   const response = await run(request, caller, settings, seen);
+  const durationMs = performance.now() - started;
+  for (const hook of hooks) hook.count?.(seen.action, seen.protocol ?? protocolOf(request).name, response.status, durationMs);
+  if (!full) return response;
   const info = seen.info ?? {
     action: 'Unknown',
     protocol: protocolOf(request).name,
@@ -130,7 +140,7 @@ export async function dispatch(request: WireRequest, caller: Caller, settings: D
     protocol: info.protocol,
     requestId: info.requestId,
     status: response.status,
-    durationMs: performance.now() - started,
+    durationMs,
   };
   if (info.queueUrl !== undefined) record.queueUrl = info.queueUrl;
   if (response.errorCode !== undefined) record.errorCode = response.errorCode;
@@ -138,7 +148,18 @@ export async function dispatch(request: WireRequest, caller: Caller, settings: D
   return response;
 }
 
-async function run(request: WireRequest, caller: Caller, settings: DispatchSettings, seen: { info?: RequestInfo } | undefined): Promise<WireResponse> {
+/**
+ * What dispatch learns of a request for its hooks. Counting hooks only (the metrics) need the
+ * action and protocol: the info and record objects are built only when a hook reads them.
+ */
+class Seen {
+  action = 'Unknown';
+  protocol: 'json' | 'query' | undefined = undefined;
+  info: RequestInfo | undefined = undefined;
+  constructor(readonly full: boolean) {}
+}
+
+async function run(request: WireRequest, caller: Caller, settings: DispatchSettings, seen: Seen | undefined): Promise<WireResponse> {
   const { engine } = settings;
   const requestId = engine.random.uuid();
   const protocol: Protocol = protocolOf(request);
@@ -167,6 +188,10 @@ async function run(request: WireRequest, caller: Caller, settings: DispatchSetti
       params.QueueUrl = caller.baseUrl + request.path;
     }
     if (seen) {
+      seen.action = action.name;
+      seen.protocol = protocol.name;
+    }
+    if (seen?.full) {
       const queueUrl = typeof params.QueueUrl === 'string' ? params.QueueUrl : undefined;
       const info: { -readonly [K in keyof RequestInfo]: RequestInfo[K] } = { action: action.name, protocol: protocol.name, requestId };
       if (queueUrl) info.queueUrl = queueUrl;

@@ -4,7 +4,7 @@ import type { TallyRecord } from '../engine/changes.js';
 import type { SqsEventType } from '../engine/events.js';
 import type { FairQueueMetrics } from '../engine/fairQueue.js';
 import type { Injection } from '../faults/injector.js';
-import type { RequestHooks, RequestRecord } from './dispatch.js';
+import type { RequestHooks } from './dispatch.js';
 import { BATCH_SIZE_BUCKETS, type EventSourceMappings } from '../eventSources/mapping.js';
 
 /**
@@ -16,7 +16,7 @@ import { BATCH_SIZE_BUCKETS, type EventSourceMappings } from '../eventSources/ma
  * - per standard queue, the fair-queue gauges (CloudWatch's ApproximateNumberOfNoisyGroups and
  *   the *InQuietGroups metrics), read at scrape time;
  * - per action and protocol: request counts (with the HTTP status) and a latency histogram,
- *   from the dispatch `after` hook;
+ *   from the dispatch `count` hook;
  * - fault injections by action, protocol and fault;
  * - per event-source mapping (labels mapping, function, queue): invocations, errors, batch item
  *   failures, records filtered out, the batch-size histogram, in-flight batches and the
@@ -42,7 +42,10 @@ interface QueueCounters {
 interface RequestStats {
   readonly action: string;
   readonly protocol: string;
+  /** Answers by HTTP status other than 200... */
   readonly byStatus: Map<number, number>;
+  /** ...and the 200s, a plain counter. */
+  ok: number;
   readonly buckets: Float64Array;
   sum: number;
   count: number;
@@ -73,7 +76,7 @@ export class Metrics {
   private readonly query = new Map<string, RequestStats>();
   private readonly faults = new Map<string, { action: string; protocol: string; fault: string; count: number }>();
   /** Goes in the front door's hooks: observes every SQS answer. */
-  readonly hook: RequestHooks = { after: (record) => this.request(record) };
+  readonly hook: RequestHooks = { count: (action, protocol, status, durationMs) => this.request(action, protocol, status, durationMs) };
 
   constructor(
     private readonly engine: Engine,
@@ -101,16 +104,17 @@ export class Metrics {
     (c[field] as number) += count;
   }
 
-  private request(r: RequestRecord): void {
-    const byProtocol = r.protocol === 'json' ? this.json : this.query;
-    let s = byProtocol.get(r.action);
+  private request(action: string, protocol: 'json' | 'query', status: number, durationMs: number): void {
+    const byProtocol = protocol === 'json' ? this.json : this.query;
+    let s = byProtocol.get(action);
     if (!s) {
-      s = { action: r.action, protocol: r.protocol, byStatus: new Map(), buckets: new Float64Array(BUCKETS.length), sum: 0, count: 0 };
-      byProtocol.set(r.action, s);
-      this.requests.set(`${r.action}\u0000${r.protocol}`, s);
+      s = { action, protocol, byStatus: new Map(), ok: 0, buckets: new Float64Array(BUCKETS.length), sum: 0, count: 0 };
+      byProtocol.set(action, s);
+      this.requests.set(`${action}\u0000${protocol}`, s);
     }
-    s.byStatus.set(r.status, (s.byStatus.get(r.status) ?? 0) + 1);
-    const seconds = r.durationMs / 1000;
+    if (status === 200) s.ok++;
+    else s.byStatus.set(status, (s.byStatus.get(status) ?? 0) + 1);
+    const seconds = durationMs / 1000;
     s.sum += seconds;
     s.count++;
     for (let i = 0; i < BUCKETS.length; i++) {
@@ -179,7 +183,9 @@ export class Metrics {
     const requests = [...this.requests.values()].sort((a, b) => a.action.localeCompare(b.action) || a.protocol.localeCompare(b.protocol));
     family('requests_total', 'counter', 'SQS requests answered, by action, protocol and HTTP status.');
     for (const s of requests) {
-      for (const [status, n] of [...s.byStatus].sort((a, b) => a[0] - b[0])) {
+      const byStatus: [number, number][] = [...s.byStatus];
+      if (s.ok > 0) byStatus.push([200, s.ok]);
+      for (const [status, n] of byStatus.sort((a, b) => a[0] - b[0])) {
         out.push(`${PREFIX}requests_total${labels({ action: s.action, protocol: s.protocol, status: String(status) })} ${n}`);
       }
     }
