@@ -21,7 +21,8 @@ import type { FaultRuleInput } from './faults/rules.js';
 import type { QueueUrlStrategy } from './api/queueUrl.js';
 import { Metrics } from './http/metrics.js';
 import { Authenticator, type AuthMode, type Credential } from './auth/index.js';
-import { EventSourceMappings, type EventSourceMappingHandle } from './eventSources/mapping.js';
+import { EventSourceMappings } from './eventSources/registry.js';
+import type { EventSourceMappingHandle } from './eventSources/views.js';
 import type { EventSourceMappingInput, MappingSpec } from './eventSources/config.js';
 
 export { ManualClock, SystemClock, type Clock } from './engine/clock.js';
@@ -30,7 +31,7 @@ export { VERSION } from './version.js';
 export type { EmulatorClock } from './toolkit/clock.js';
 export type { EventStream, WaitForGroupOptions, WaitForInvocationOptions, WaitForLongPollOptions, WaitForOptions } from './toolkit/spies.js';
 export { EventSourceMappingError, type EventSourceMappingInput, type LambdaContext, type LambdaHandler, type TargetInput } from './eventSources/config.js';
-export type { EventSourceMappingHandle, EventSourceMappingView, InvocationSummary } from './eventSources/mapping.js';
+export type { EventSourceMappingHandle, EventSourceMappingView, InvocationSummary } from './eventSources/views.js';
 export type { SqsBatchResponse, SqsLambdaEvent, SqsRecord, SqsRecordAttributes, SqsRecordMessageAttribute } from './api/lambdaEvent.js';
 export { WaitForTimeout } from './toolkit/spies.js';
 export type { FaultControl, FaultRuleView } from './faults/injector.js';

@@ -1,13 +1,13 @@
 import type { SqsBatchResponse, SqsRecord } from '../api/lambdaEvent.js';
-import { parseQueueUrl } from '../api/queueUrl.js';
-import { parseQueueArn, type QueueAddress, type QueueInfo } from '../engine/address.js';
+import type { QueueInfo } from '../engine/address.js';
 import type { Engine } from '../engine/engine.js';
 import type { InvocationEventType, InvocationFigures } from '../engine/events.js';
 import type { ReceivedMessage } from '../engine/receipts.js';
-import { checkMapping, EventSourceMappingError, type EventSourceMappingInput, type MappingSpec } from './config.js';
+import type { MappingSpec } from './config.js';
 import { MAX_PAYLOAD_BYTES, recordSize, toRecord } from './event.js';
 import { RecordFilter } from './filter.js';
 import { invoke, type Outcome } from './targets.js';
+import { BATCH_SIZE_BUCKETS, type EventSourceMappingHandle, type EventSourceMappingView, type InvocationSummary, type MappingCounters } from './views.js';
 
 /**
  * Local event-source mappings: Lambda's SQS poller, run against the engine's facade.
@@ -34,78 +34,6 @@ const POLL_WAIT_SECONDS = 20;
 const RETRY_MS = 250;
 /** Invocations kept for the console and `/_emulator/event-source-mappings`. */
 const KEPT_INVOCATIONS = 20;
-const BATCH_SIZE_BUCKETS = [1, 2, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000, 10000];
-
-export type MappingState = 'Enabled' | 'Disabled';
-
-/** One invocation as the views show it. */
-export interface InvocationSummary {
-  /** Epoch ms (the emulator's clock) when the target was invoked. */
-  readonly at: number;
-  readonly records: number;
-  readonly outcome: 'succeeded' | 'failed';
-  readonly durationMs: number;
-  readonly error?: string;
-  readonly batchItemFailures?: readonly string[];
-}
-
-/** Counters for `/metrics`. */
-export interface MappingCounters {
-  invocations: number;
-  errors: number;
-  batchItemFailures: number;
-  filteredOut: number;
-  deleted: number;
-  /** Batch sizes: counts per bucket of BATCH_SIZE_BUCKETS (not cumulative), their sum and count. */
-  readonly batchSizeBuckets: number[];
-  batchSizeSum: number;
-  /** Seconds between the oldest record's SentTimestamp and its invocation, at the latest invocation. */
-  iteratorAgeSeconds: number;
-}
-
-/** The handle `addEventSourceMapping` returns. */
-export interface EventSourceMappingHandle {
-  readonly uuid: string;
-  /** Stops polling (batches under way finish). Lambda's Enabled: false. */
-  pause(): void;
-  resume(): void;
-  /** Stops polling for good; batches under way finish. */
-  remove(): void;
-  state(): EventSourceMappingView;
-}
-
-/** A mapping as `/_emulator/event-source-mappings` shows it: Lambda's EventSourceMappingConfiguration names, plus the emulator's own. */
-export interface EventSourceMappingView {
-  UUID: string;
-  EventSourceArn: string;
-  FunctionArn: string;
-  FunctionName: string;
-  State: MappingState;
-  StateTransitionReason: string;
-  BatchSize: number;
-  MaximumBatchingWindowInSeconds: number;
-  FunctionResponseTypes: string[];
-  ScalingConfig: { MaximumConcurrency: number };
-  FilterCriteria?: { Filters: { Pattern: string }[] };
-  /** Epoch seconds, as Lambda reports it. */
-  LastModified: number;
-  LastProcessingResult: string;
-  /** The emulator's own. */
-  Target: { type: 'url'; url: string } | { type: 'command'; command: string; args: string[] } | { type: 'function' };
-  FunctionTimeout: number;
-  InFlightBatches: number;
-  Invocations: number;
-  Errors: number;
-  LastInvocations: InvocationSummary[];
-}
-
-function resolveSource(spec: MappingSpec, region: string, accountId: string): QueueAddress | undefined {
-  const { kind, value } = spec.source;
-  if (kind === 'name') return { region, accountId, name: value };
-  if (kind === 'arn') return parseQueueArn(value);
-  const a = parseQueueUrl(value);
-  return { region: a.region ?? region, accountId: a.accountId ?? accountId, name: a.name };
-}
 
 interface Collected {
   readonly messages: ReceivedMessage[];
@@ -403,50 +331,3 @@ export class EventSourceMapping implements EventSourceMappingHandle {
     if (this.engine.changes.messages) this.engine.changes.invocation(type, this.queue, { mappingId: this.uuid, functionName: this.functionName, ...figures });
   }
 }
-
-/** The mappings of one emulator. */
-export class EventSourceMappings {
-  private readonly mappings: EventSourceMapping[] = [];
-
-  constructor(
-    private readonly engine: Engine,
-    private readonly region: string,
-    private readonly accountId: string,
-  ) {}
-
-  /**
-   * Checks and starts a mapping. As CreateEventSourceMapping: the queue must exist, and its
-   * VisibilityTimeout must be at least the function timeout. `where` prefixes the errors.
-   */
-  add(input: EventSourceMappingInput | MappingSpec, where = 'eventSourceMapping'): EventSourceMapping {
-    const spec = 'source' in input ? input : checkMapping(input, where);
-    const address = resolveSource(spec, this.region, this.accountId);
-    const key = spec.source.kind === 'name' ? 'queueName' : spec.source.kind === 'url' ? 'queueUrl' : 'queueArn';
-    const queue = address && this.engine.describeQueue(address);
-    if (!queue) throw new EventSourceMappingError(`${where}.${key}: no such queue: ${spec.source.value}`);
-    if (queue.fifo && spec.maximumBatchingWindowInSeconds > 0) throw new EventSourceMappingError(`${where}.maximumBatchingWindowInSeconds: batching window is not supported for FIFO queues`);
-    if (queue.fifo && spec.batchSize > 10) throw new EventSourceMappingError(`${where}.batchSize: must be an integer from 1 to 10 on a FIFO queue, got ${spec.batchSize}`);
-    const visibility = Number(this.engine.getQueueAttributes(queue, ['VisibilityTimeout']).VisibilityTimeout);
-    if (visibility < spec.functionTimeout) {
-      throw new EventSourceMappingError(`${where}.functionTimeout: Queue visibility timeout: ${visibility} seconds is less than Function timeout: ${spec.functionTimeout} seconds`);
-    }
-    const mapping = new EventSourceMapping(this.engine, queue, spec, (m) => this.mappings.splice(this.mappings.indexOf(m), 1));
-    this.mappings.push(mapping);
-    return mapping;
-  }
-
-  list(): readonly EventSourceMapping[] {
-    return this.mappings;
-  }
-
-  get(uuid: string): EventSourceMapping | undefined {
-    return this.mappings.find((m) => m.uuid === uuid);
-  }
-
-  /** Emulator shutdown: every poller stops; batches under way finish first. */
-  async stop(): Promise<void> {
-    await Promise.all(this.mappings.map((m) => m.stop()));
-  }
-}
-
-export { BATCH_SIZE_BUCKETS };

@@ -6,7 +6,7 @@ import { toolkitEndpoints, type ToolkitHandles } from './toolkitEndpoints.js';
 import type { Logger } from '../log.js';
 import { createConsoleRouter } from '../console/console.js';
 import { createDevRouter } from './devEndpoints.js';
-import type { EventSourceMappings } from '../eventSources/mapping.js';
+import type { EventSourceMappings } from '../eventSources/registry.js';
 
 export interface AppSettings {
   readonly engine: Engine;

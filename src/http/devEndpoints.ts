@@ -10,7 +10,7 @@ import type { Engine } from '../engine/engine.js';
 import type { QueueInfo } from '../engine/address.js';
 import type { FairQueueMetrics } from '../engine/fairQueue.js';
 import type { PeekedMessage } from '../engine/views.js';
-import type { EventSourceMappings } from '../eventSources/mapping.js';
+import type { EventSourceMappings } from '../eventSources/registry.js';
 
 /**
  * Developer endpoints under `/_emulator/` — NOT part of the AWS API (no AWS URL starts with

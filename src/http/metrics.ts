@@ -5,7 +5,8 @@ import type { SqsEventType } from '../engine/events.js';
 import type { FairQueueMetrics } from '../engine/fairQueue.js';
 import type { Injection } from '../faults/injector.js';
 import type { RequestHooks } from './dispatch.js';
-import { BATCH_SIZE_BUCKETS, type EventSourceMappings } from '../eventSources/mapping.js';
+import type { EventSourceMappings } from '../eventSources/registry.js';
+import { BATCH_SIZE_BUCKETS } from '../eventSources/views.js';
 
 /**
  * `GET /metrics` in the Prometheus text exposition format (version 0.0.4):
