@@ -8,10 +8,10 @@
  */
 import { spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
-import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join, resolve as resolvePath } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { agent, jsonCall } from './client.js';
 
 const args = process.argv.slice(2);
 const scenario = args[0] ?? 'send';
@@ -46,25 +46,7 @@ const port = await new Promise<number>((resolve, reject) => {
   proc.on('exit', (code) => reject(new Error(`server exited ${code}: ${out}`)));
 });
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function call(target: string, body: string): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: '127.0.0.1', port, path: '/', method: 'POST', agent,
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${target}`, 'content-length': Buffer.byteLength(body) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode !== 200) return reject(new Error(`${target} ${res.statusCode}: ${text.slice(0, 200)}`));
-        resolve(text ? JSON.parse(text) : {});
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const call = (target: string, body: string): Promise<any> => jsonCall(port, target, body);
 async function drive(n: number, op: (i: number) => Promise<unknown>, done = () => false): Promise<void> {
   let next = 0;
   await Promise.all(Array.from({ length: CONC }, async () => {

@@ -20,6 +20,7 @@ import { join, resolve as resolvePath } from 'node:path';
 import http from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { fileURLToPath } from 'node:url';
+import { agent, jsonCall } from './client.js';
 import { median, medianRatio, parseProcStatTicks, percentile, ratioSpread } from './stats.js';
 
 const args = process.argv.slice(2);
@@ -67,25 +68,7 @@ const stop = (s: Server, signal: NodeJS.Signals = 'SIGKILL') => new Promise<void
 const cpuTicks = (pid: number) => parseProcStatTicks(readFileSync(`/proc/${pid}/stat`, 'utf8'));
 const rssBytes = (pid: number) => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) * 1024;
 
-const agent = new http.Agent({ keepAlive: true, maxSockets: 64 });
-function call(s: Server, target: string, body: string | Buffer): Promise<any> {
-  return new Promise((resolve, reject) => {
-    const req = http.request({
-      host: '127.0.0.1', port: s.url.port, path: '/', method: 'POST', agent,
-      headers: { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': `AmazonSQS.${target}`, 'content-length': Buffer.byteLength(body) },
-    }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
-      res.on('end', () => {
-        const text = Buffer.concat(chunks).toString('utf8');
-        if (res.statusCode !== 200) return reject(new Error(`${s.name} ${target} ${res.statusCode}: ${text.slice(0, 200)}`));
-        resolve(text ? JSON.parse(text) : {});
-      });
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
+const call = (s: Server, target: string, body: string | Buffer): Promise<any> => jsonCall(s.url.port, target, body, s.name);
 
 /** Runs `op` with `concurrency` workers until `count` ops or `ms` elapse; returns per-op latencies (ms). */
 async function drive(concurrency: number, count: number, ms: number, op: (i: number) => Promise<unknown>, done = () => false) {
