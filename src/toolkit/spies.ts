@@ -14,53 +14,47 @@ export interface EventStream {
   clear(): void;
 }
 
-export interface WaitForOptions {
+/** What every `waitFor` takes. */
+interface WaitForCommon {
   /** A queue name, URL (any shape) or ARN. Default: any queue. */
   queue?: string;
-  /** Which event(s). Default `'sent'`. */
-  event?: MessageEventType | readonly MessageEventType[];
-  /** Only messages for which this returns true. Default: any. */
-  match?: (message: SpiedMessage) => boolean;
   /** Real milliseconds before giving up (the manual clock does not count). Default 5000. */
   timeoutMs?: number;
   /** Also look at kept past events (oldest first). Default true. */
   history?: boolean;
+}
+
+export interface WaitForOptions extends WaitForCommon {
+  /** Which event(s). Default `'sent'`. */
+  event?: MessageEventType | readonly MessageEventType[];
+  /** Only messages for which this returns true. Default: any. */
+  match?: (message: SpiedMessage) => boolean;
 }
 
 /**
  * Waiting for a fair-queue tenant to turn noisy (`groupNoisy`, with the reason: concurrency or
  * processing-time share) or quiet again (`groupQuiet`); resolves with the tenant's figures.
  */
-export interface WaitForGroupOptions {
-  /** A queue name, URL (any shape) or ARN. Default: any queue. */
-  queue?: string;
+export interface WaitForGroupOptions extends WaitForCommon {
   event: GroupEventType | readonly GroupEventType[];
   /** Only this MessageGroupId. Default: any. */
   groupId?: string;
   /** Only tenants for which this returns true. Default: any. */
   match?: (group: SpiedGroup) => boolean;
-  /** Real milliseconds before giving up (the manual clock does not count). Default 5000. */
-  timeoutMs?: number;
-  /** Also look at kept past events (oldest first). Default true. */
-  history?: boolean;
 }
 
 /**
  * Waiting for an event-source mapping's invocation: `invoked` (the batch was handed to the
  * target), `succeeded` or `failed`; resolves with the invocation (its records, failures, error).
  */
-export interface WaitForInvocationOptions {
-  /** The mapping's source queue: a name, URL (any shape) or ARN. Default: any queue. */
+export interface WaitForInvocationOptions extends WaitForCommon {
+  /** The mapping's source queue. */
   queue?: string;
   event: InvocationEventType | readonly InvocationEventType[];
   /** Only this mapping (its UUID). Default: any. */
   mappingId?: string;
   /** Only invocations for which this returns true. Default: any. */
   match?: (invocation: SpiedInvocation) => boolean;
-  /** Real milliseconds before giving up (the manual clock does not count). Default 5000. */
-  timeoutMs?: number;
-  /** Also look at kept past events (oldest first). Default true. */
-  history?: boolean;
 }
 
 export class WaitForTimeout extends Error {
