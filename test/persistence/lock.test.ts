@@ -1,7 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { chmodSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import ts from 'typescript';
 import { startEmulator } from '../../src/index.js';
 import { lockTiming } from '../../src/persistence/files.js';
 import { bootId, processStat } from '../../src/proc.js';
@@ -124,21 +125,33 @@ test('an emulator killed with SIGKILL and restarted at once: the new one starts 
 
 test('a data directory this user cannot write: start-up stops with a message naming it, the uid and the way out', async () => {
   const dataDir = tempDir();
-  // Root writes anywhere: the emulator then runs as nobody, on a directory that stays root's.
-  const asRoot = process.getuid?.() === 0;
-  if (!asRoot) chmodSync(dataDir, 0o555);
-  else chmodSync(dataDir, 0o755);
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--data-dir', dataDir], {
-    cwd: process.cwd(),
-    stdio: ['ignore', 'pipe', 'pipe'],
-    ...(asRoot ? { uid: 65534, gid: 65534, env: { ...process.env, HOME: tmpdir() } } : {}),
-  });
+  let child: ChildProcess;
+  if (process.getuid?.() !== 0) {
+    chmodSync(dataDir, 0o555);
+    child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--data-dir', dataDir], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
+  } else {
+    // Root writes anywhere: the lock code runs as nobody, on a directory that stays root's. The
+    // checkout may sit in a directory nobody cannot enter (mktemp -d is 0700), so the two
+    // modules the check needs are transpiled into a directory everyone can read.
+    chmodSync(dataDir, 0o755);
+    const code = mkdtempSync(join(tmpdir(), 'sqs-emulator-lockcode-'));
+    chmodSync(code, 0o755);
+    mkdirSync(join(code, 'persistence'), { mode: 0o755 });
+    const js = (file: string): string =>
+      ts.transpileModule(readFileSync(file, 'utf8'), { compilerOptions: { module: ts.ModuleKind.ESNext, target: ts.ScriptTarget.ES2022 } }).outputText;
+    writeFileSync(join(code, 'package.json'), '{"type":"module"}', { mode: 0o644 });
+    writeFileSync(join(code, 'proc.js'), js('src/proc.ts'), { mode: 0o644 });
+    writeFileSync(join(code, 'persistence', 'files.js'), js('src/persistence/files.ts'), { mode: 0o644 });
+    const script = `import { acquireLock } from ${JSON.stringify(join(code, 'persistence', 'files.js'))};
+      try { await acquireLock(process.argv[1]); } catch (e) { console.error('sqs-emulator: cannot start: ' + e.message); process.exit(1); }`;
+    child = spawn(process.execPath, ['--input-type=module', '-e', script, dataDir], { cwd: code, stdio: ['ignore', 'pipe', 'pipe'], uid: 65534, gid: 65534 });
+  }
   children.push(child);
   let err = '';
   child.stderr!.on('data', (d: Buffer) => (err += d.toString()));
   const code = await new Promise((r) => child.once('exit', r));
   expect(code).toBe(1);
-  const uid = asRoot ? 65534 : process.getuid?.();
+  const uid = process.getuid?.() === 0 ? 65534 : process.getuid?.();
   expect(err).toContain(`sqs-emulator: cannot start: data directory ${dataDir} is not writable by uid ${uid} (EACCES)`);
   expect(err).toContain('docker run --user "$(id -u):$(id -g)"');
 }, 30_000);
