@@ -3,7 +3,8 @@
  * `--persistence snapshot` and `durable`; then start-up time, persistence at scale (restart with
  * 1,000,000 messages after SIGTERM and kill -9, answer delays while snapshots are written) and
  * heap bytes per stored message (bench/heap.ts). Each server runs in its own process: the emulator (node dist/cli.js), fauxqs 1.9.2 (devDependency)
- * and a bare node:http floor. A lean client (keep-alive agent, pre-encoded JSON-protocol bodies,
+ * a bare node:http floor (one MD5 per request, a fixed answer) and an answering floor (per message one MD5
+ * and one MessageId in a correct answer, nothing stored: `floor-answer`). A lean client (keep-alive agent, pre-encoded JSON-protocol bodies,
  * bounded concurrency) drives them over 127.0.0.1. Emulator and fauxqs passes alternate (A B A B).
  * Fair queues (issue 16): dwell of quiet tenants' messages behind a noisy tenant's backlog, and a
  * receive on a deep backlog spread over 10,000 tenants against the same backlog without groups.
@@ -123,14 +124,14 @@ const CONC = 12;
 
 type Scenario = { name: string; servers: string[]; run: (s: Server) => Promise<Result> };
 const scenarios: Scenario[] = [
-  { name: 'SendMessage', servers: ['emulator', 'fauxqs', 'floor', 'emulator-snapshot', 'emulator-durable'], run: async (s) => {
+  { name: 'SendMessage', servers: ['emulator', 'fauxqs', 'floor', 'floor-answer', 'emulator-snapshot', 'emulator-durable'], run: async (s) => {
     let q = ''; let body = Buffer.alloc(0);
-    return measure(s, async () => { q = s.name === 'floor' ? 'q' : await createQueue(s); body = enc({ QueueUrl: q, MessageBody: BODY }); },
+    return measure(s, async () => { q = s.name.startsWith('floor') ? 'q' : await createQueue(s); body = enc({ QueueUrl: q, MessageBody: BODY }); },
       async () => { const lat = await drive(CONC, N.send, TIME, () => call(s, 'SendMessage', body)); return { lat, messages: lat.length }; });
   } },
-  { name: 'SendMessageBatch x10', servers: ['emulator', 'fauxqs', 'floor', 'emulator-snapshot', 'emulator-durable'], run: async (s) => {
+  { name: 'SendMessageBatch x10', servers: ['emulator', 'fauxqs', 'floor', 'floor-answer', 'emulator-snapshot', 'emulator-durable'], run: async (s) => {
     let body = Buffer.alloc(0);
-    return measure(s, async () => { body = batchOf(s.name === 'floor' ? 'q' : await createQueue(s), 10); },
+    return measure(s, async () => { body = batchOf(s.name.startsWith('floor') ? 'q' : await createQueue(s), 10); },
       async () => { const lat = await drive(CONC, N.batch, TIME, () => call(s, 'SendMessageBatch', body)); return { lat, messages: lat.length * 10 }; });
   } },
   { name: 'Receive+DeleteBatch drain', servers: ['emulator', 'fauxqs', 'emulator-durable'], run: async (s) => {
@@ -421,13 +422,17 @@ for (const sc of Object.keys(results)) {
     row.cpuRatioVsFloor = +medianRatio(cpu(sc, 'emulator'), cpu(sc, 'floor')).toFixed(2);
     row.cpuRatioVsFloorSpread = ratioSpread(cpu(sc, 'emulator'), cpu(sc, 'floor'));
   }
+  if (results[sc]!['floor-answer']) {
+    row.cpuRatioVsFloorAnswer = +medianRatio(cpu(sc, 'emulator'), cpu(sc, 'floor-answer')).toFixed(2);
+    row.cpuRatioVsFloorAnswerSpread = ratioSpread(cpu(sc, 'emulator'), cpu(sc, 'floor-answer'));
+  }
   if (results[sc]!.baseline) {
     row.cpuRatioVsBaseline = +medianRatio(cpu(sc, 'emulator'), cpu(sc, 'baseline')).toFixed(2);
     row.cpuRatioVsBaselineSpread = ratioSpread(cpu(sc, 'emulator'), cpu(sc, 'baseline'));
   }
   summary[sc] = row;
   const e = row.emulator ?? {}; const f = row.fauxqs ?? {};
-  console.log(`${sc.padEnd(28)} emulator ${e.cpuUsPerMsg} µs p50 ${e.p50} ms | fauxqs ${f.cpuUsPerMsg} µs p50 ${f.p50} ms | ratio ${row.cpuRatioVsFauxqs}×${spread(row.cpuRatioVsFauxqsSpread)}${row.cpuRatioVsFloor ? ` | vs floor ${row.cpuRatioVsFloor}×${spread(row.cpuRatioVsFloorSpread)}` : ''}${row.cpuRatioVsBaseline ? ` | vs baseline ${row.cpuRatioVsBaseline}×${spread(row.cpuRatioVsBaselineSpread)} (baseline ${row.baseline.cpuUsPerMsg} µs p50 ${row.baseline.p50} ms)` : ''}`);
+  console.log(`${sc.padEnd(28)} emulator ${e.cpuUsPerMsg} µs p50 ${e.p50} ms | fauxqs ${f.cpuUsPerMsg} µs p50 ${f.p50} ms | ratio ${row.cpuRatioVsFauxqs}×${spread(row.cpuRatioVsFauxqsSpread)}${row.cpuRatioVsFloor ? ` | vs floor ${row.cpuRatioVsFloor}×${spread(row.cpuRatioVsFloorSpread)}` : ''}${row.cpuRatioVsFloorAnswer ? ` | vs answering floor ${row.cpuRatioVsFloorAnswer}×${spread(row.cpuRatioVsFloorAnswerSpread)}` : ''}${row.cpuRatioVsBaseline ? ` | vs baseline ${row.cpuRatioVsBaseline}×${spread(row.cpuRatioVsBaselineSpread)} (baseline ${row.baseline.cpuUsPerMsg} µs p50 ${row.baseline.p50} ms)` : ''}`);
 }
 
 const fairGrouped = summary[`Fair backlog: ${FAIR.tenants} tenants`]?.emulator;
