@@ -121,3 +121,20 @@ test('a hand-written version 2 snapshot and a journal that replaces, deletes and
   expect(restarted.engine.peek(old)[0]!.data.attributes!.a!.BinaryValue).toEqual(Buffer.from('hi'));
   await restarted.stop();
 });
+
+test('a corrupt message line is refused naming its line, and the snapshot is kept', async () => {
+  const dataDir = tempDir();
+  const queue = { region: 'us-east-1', accountId: '000000000000', name: 'q', fifo: false, settings: {}, deduplicationScope: 'queue', tags: [], createdTimestamp: T0, lastModifiedTimestamp: T0, lastPurgeAt: null };
+  const good = JSON.stringify(['a', 'body', T0, 'me', 0, 0, 0, 0, 0, '', T0]);
+  const write = (line: string) =>
+    writeFileSync(join(dataDir, 'snapshot.jsonl'), [JSON.stringify({ version: 3, journal: 1, savedAt: T0 }), JSON.stringify({ queue, deduplication: [], attempts: [] }), good, line, '{"moveTasks":[]}', '{"deleted":[]}', '{"end":true}'].join('\n') + '\n');
+  write('["b","bo');
+  await expect(startEmulator({ ...quiet, dataDir })).rejects.toThrow(/snapshot .*snapshot\.jsonl is corrupt at line 4: /);
+  write('["b"]');
+  await expect(startEmulator({ ...quiet, dataDir })).rejects.toThrow(/snapshot .*snapshot\.jsonl is corrupt: line 4 is not a queue, message, move-task or deleted-names line/);
+  expect(readFileSync(join(dataDir, 'snapshot.jsonl'), 'utf8')).toContain('["b"]');
+  write(good.replace('"a"', '"b"'));
+  const server = await startEmulator({ ...quiet, dataDir, clock: new ManualClock(T0) });
+  expect(server.engine.peek({ region: 'us-east-1', accountId: '000000000000', name: 'q' }).map((m) => m.data.id)).toEqual(['a', 'b']);
+  await server.stop();
+});
