@@ -60,10 +60,12 @@ export type {
   DeduplicationRecord,
   DeletedQueueRecord,
   EngineState,
+  MessageLine,
   MessageRecord,
   MoveTaskRecord,
   MoveTaskStatus,
   QueueRecord,
+  StoredMessage,
 } from './engine/records.js';
 
 export interface EmulatorOptions {

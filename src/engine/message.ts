@@ -48,7 +48,8 @@ function senderExtras(senderId: string): Extras {
   return extras;
 }
 
-function hasExtras(d: MessageData): boolean {
+/** Whether the data has any optional member. */
+export function hasExtras(d: MessageData): boolean {
   return (
     d.md5OfBody !== undefined || d.attributes !== undefined || d.md5OfMessageAttributes !== undefined || d.traceHeader !== undefined ||
     d.md5OfMessageSystemAttributes !== undefined || d.groupId !== undefined || d.deduplicationId !== undefined ||

@@ -1,5 +1,6 @@
 import type { Queue } from './queue.js';
-import { messageFromRecord, type AttemptRecord, type DeduplicationRecord, type MessageRecord, type QueueRecord } from './records.js';
+import type { Message } from './message.js';
+import { messageFromStored, type AttemptRecord, type DeduplicationRecord, type QueueRecord, type StoredMessage } from './records.js';
 
 /**
  * A queue's own record (settings, tags, timestamps) and the restore of a queue from its
@@ -40,23 +41,31 @@ export function restoreRecord(q: Queue, record: QueueRecord): void {
  * Puts back persisted messages, oldest first, then deduplication entries and receive
  * attempts; deadlines that passed while the emulator was down take effect on the next tick.
  */
-export function restoreContents(q: Queue, messages: MessageRecord[], deduplication: readonly DeduplicationRecord[], attempts: readonly AttemptRecord[]): void {
+export function restoreContents(q: Queue, stored: Iterable<StoredMessage>, deduplication: readonly DeduplicationRecord[], attempts: readonly AttemptRecord[]): void {
   for (const [key, expiresAt, data] of deduplication) q.deduplication.restore(key, expiresAt, data);
   // Snapshots list messages oldest first already: sorting a million costs more than checking.
-  if (!isOldestFirst(messages)) messages.sort((a, b) => a.enqueuedAt - b.enqueuedAt);
-  for (const r of messages) {
-    const message = messageFromRecord(q, r);
+  const messages: Message[] = [];
+  let ordered = true;
+  let previous = -Infinity;
+  for (const s of stored) {
+    const message = messageFromStored(q, s);
+    const at = message.enqueuedAt;
+    if (at < previous) ordered = false;
+    previous = at;
+    messages.push(message);
+  }
+  if (!ordered) messages.sort((a, b) => a.enqueuedAt - b.enqueuedAt);
+  for (const message of messages) {
     q.messages.set(message.data.id, message);
     q.age.push(message);
     if (q.fifo) q.groups.groupOf(message.data.groupId ?? '').messages.push(message);
     else q.fair.sent(message, message.enqueuedAt);
     q.deduplication.bump(message.data.sequenceNumber);
-    if (r.state === 'ready') {
+    if (message.state === 'ready') {
       q.makeReady(message);
       continue;
     }
-    message.state = r.state;
-    if (r.state === 'delayed') q.delayedCount++;
+    if (message.state === 'delayed') q.delayedCount++;
     else q.inflightCount++;
     if (!q.fifo) q.fair.hold(message);
     q.env.scheduler.schedule(message.deadline, message);
@@ -66,9 +75,4 @@ export function restoreContents(q: Queue, messages: MessageRecord[], deduplicati
   else q.fair.restored();
   q.retention.schedule();
   q.attempts.restore(attempts, q.env.clock.now(), (id) => q.messages.get(id));
-}
-
-function isOldestFirst(messages: readonly MessageRecord[]): boolean {
-  for (let i = 1; i < messages.length; i++) if (messages[i]!.enqueuedAt < messages[i - 1]!.enqueuedAt) return false;
-  return true;
 }

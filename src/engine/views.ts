@@ -3,7 +3,7 @@ import { Queue } from './queue.js';
 import { queueRecord, restoreContents, restoreRecord } from './queueState.js';
 import type { QueueTable } from './queueTable.js';
 import type { Redrive } from './queueSettings.js';
-import { messageRecordJson, type EngineState, type SnapshotPart } from './records.js';
+import { messageLineJson, type EngineState, type SnapshotPart } from './records.js';
 
 /**
  * Read-only views of queues for the console, metrics, LocalStack's `/_aws/sqs/messages` and
@@ -63,7 +63,7 @@ export function stats(queue: Queue): QueueStats {
 }
 
 function* messageJson(queue: Queue): Iterator<string> {
-  for (const m of queue.messages.values()) yield messageRecordJson(m);
+  for (const m of queue.messages.values()) yield messageLineJson(m);
 }
 
 /**

@@ -3,6 +3,7 @@ import { open, rename } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import type { Adapter } from 'lowdb';
 import { bootId, processStat } from '../proc.js';
+import { TextLines } from './lines.js';
 
 /** A JSON-lines file produced piece by piece: each piece is one or more whole lines. */
 export interface JsonLines {
@@ -17,12 +18,12 @@ const CHUNK = 8 * 1024 * 1024;
  * writing nor reading ever holds the whole state as one string (a JS string cannot pass
  * ~512 MiB; a snapshot may). Writes are atomic (temp file, fsync, rename, fsync of the
  * directory) and asynchronous, so a large snapshot never holds the event loop for long.
- * Reading yields the parsed lines; a line that is not JSON is an error naming the file and line.
+ * Reading yields the lines, unparsed (see TextLines).
  */
-export class JsonLinesFile implements Adapter<unknown[] | JsonLines | null> {
+export class JsonLinesFile implements Adapter<TextLines | JsonLines | null> {
   constructor(readonly path: string) {}
 
-  async read(): Promise<unknown[] | null> {
+  async read(): Promise<TextLines | null> {
     let fd: number;
     try {
       fd = openSync(this.path, 'r');
@@ -30,18 +31,9 @@ export class JsonLinesFile implements Adapter<unknown[] | JsonLines | null> {
       if ((e as NodeJS.ErrnoException).code === 'ENOENT') return null;
       throw e;
     }
-    const values: unknown[] = [];
+    const lines = new TextLines(this.path);
     const buffer = Buffer.allocUnsafe(CHUNK);
     let rest = '';
-    let line = 0;
-    const parse = (text: string): void => {
-      line++;
-      try {
-        values.push(JSON.parse(text));
-      } catch (e) {
-        throw new Error(`snapshot ${this.path} is corrupt at line ${line}: ${(e as Error).message}`);
-      }
-    };
     try {
       for (;;) {
         const n = readSync(fd, buffer, 0, CHUNK, null);
@@ -52,29 +44,26 @@ export class JsonLinesFile implements Adapter<unknown[] | JsonLines | null> {
           rest += buffer.toString('utf8', 0, n);
           continue;
         }
-        const lines = (rest + buffer.toString('utf8', 0, last)).split('\n');
+        lines.add(rest + buffer.toString('utf8', 0, last));
         rest = buffer.toString('utf8', last + 1, n);
-        for (const text of lines) parse(text);
       }
     } finally {
       closeSync(fd);
     }
-    if (rest !== '') parse(rest);
-    return values;
+    if (rest !== '') lines.add(rest);
+    return lines;
   }
 
-  async write(data: unknown[] | JsonLines | null): Promise<void> {
+  async write(data: TextLines | JsonLines | null): Promise<void> {
     if (data === null) throw new Error(`nothing to write to ${this.path}`);
     const temp = `${this.path}.tmp-${process.pid}`;
     const file = await open(temp, 'w');
     try {
-      if (Array.isArray(data)) await file.write(data.map((v) => JSON.stringify(v)).join('\n') + '\n');
-      else {
-        for await (const piece of data.pieces()) {
-          // Two calls: FileHandle.write has one overload for text and one for bytes.
-          if (typeof piece === 'string') await file.write(piece);
-          else await file.write(piece);
-        }
+      if (!('pieces' in data)) throw new Error(`the lines of ${this.path} are written piece by piece only`);
+      for await (const piece of data.pieces()) {
+        // Two calls: FileHandle.write has one overload for text and one for bytes.
+        if (typeof piece === 'string') await file.write(piece);
+        else await file.write(piece);
       }
       await file.sync();
     } finally {

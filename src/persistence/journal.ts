@@ -2,7 +2,7 @@ import { closeSync, existsSync, fsync, openSync, readdirSync, readFileSync, stat
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MessageData } from '../engine/message.js';
-import type { AttemptRecord, EngineState, MessageRecord, MoveTaskRecord, QueueRecord } from '../engine/records.js';
+import { storedId, type AttemptRecord, type EngineState, type MessageRecord, type MoveTaskRecord, type QueueRecord, type StoredMessage } from '../engine/records.js';
 import type { Logger } from '../log.js';
 import type { Snapshot } from './snapshotFile.js';
 
@@ -44,17 +44,18 @@ export function journalNumbers(dir: string): number[] {
 // ---- Replay -------------------------------------------------------------------------------
 
 /**
- * A queue's messages while a restore replays journals: the snapshot's records as read, and the
- * journal's changes beside them, by id. The same result as a Map of every record by id (same
- * order too: a replaced record keeps its place, a new or re-added one goes last), without
- * indexing a million snapshot records by id when the journal touches a few.
+ * A queue's messages while a restore replays journals: the snapshot's messages as they will be
+ * read (once, lazily), and the journal's changes beside them, by id. The same result as a Map
+ * of every message by id (same order too: a replaced one keeps its place, a new or re-added
+ * one goes last), without indexing a million snapshot messages by id when the journal touches
+ * a few.
  */
 class RestoringMessages {
   private readonly changes = new Map<string, MessageRecord | null>();
   /** Ids deleted and then stored again: they go last, as in a Map. */
   private readonly readded = new Set<string>();
 
-  constructor(private base: readonly MessageRecord[] = []) {}
+  constructor(private base: Iterable<StoredMessage> = []) {}
 
   set(id: string, r: MessageRecord): void {
     if (this.changes.get(id) === null) {
@@ -75,22 +76,24 @@ class RestoringMessages {
     this.readded.clear();
   }
 
-  values(): MessageRecord[] {
-    const changes = this.changes;
-    if (changes.size === 0) return this.base as MessageRecord[];
-    const out: MessageRecord[] = [];
+  /** The messages, to be read once. */
+  values(): Iterable<StoredMessage> {
+    return this.changes.size === 0 ? this.base : this.merged();
+  }
+
+  private *merged(): Generator<StoredMessage> {
+    const { changes, readded } = this;
     const placed = new Set<string>();
-    for (const r of this.base) {
-      const id = r.data.id;
+    for (const s of this.base) {
+      const id = storedId(s);
       const c = changes.get(id);
-      if (c === undefined) out.push(r);
-      else if (c !== null && !this.readded.has(id)) {
-        out.push(c);
+      if (c === undefined) yield s;
+      else if (c !== null && !readded.has(id)) {
+        yield c;
         placed.add(id);
       }
     }
-    for (const [id, c] of changes) if (c !== null && !placed.has(id)) out.push(c);
-    return out;
+    for (const [id, c] of changes) if (c !== null && !placed.has(id)) yield c;
   }
 }
 

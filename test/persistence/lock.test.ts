@@ -131,7 +131,7 @@ test('a data directory this user cannot write: start-up stops with a message nam
     child = spawn(process.execPath, ['--import', 'tsx', 'src/cli.ts', '--port', '0', '--data-dir', dataDir], { cwd: process.cwd(), stdio: ['ignore', 'pipe', 'pipe'] });
   } else {
     // Root writes anywhere: the lock code runs as nobody, on a directory that stays root's. The
-    // checkout may sit in a directory nobody cannot enter (mktemp -d is 0700), so the two
+    // checkout may sit in a directory nobody cannot enter (mktemp -d is 0700), so the three
     // modules the check needs are transpiled into a directory everyone can read.
     chmodSync(dataDir, 0o755);
     const code = mkdtempSync(join(tmpdir(), 'sqs-emulator-lockcode-'));
@@ -142,6 +142,7 @@ test('a data directory this user cannot write: start-up stops with a message nam
     writeFileSync(join(code, 'package.json'), '{"type":"module"}', { mode: 0o644 });
     writeFileSync(join(code, 'proc.js'), js('src/proc.ts'), { mode: 0o644 });
     writeFileSync(join(code, 'persistence', 'files.js'), js('src/persistence/files.ts'), { mode: 0o644 });
+    writeFileSync(join(code, 'persistence', 'lines.js'), js('src/persistence/lines.ts'), { mode: 0o644 });
     const script = `import { acquireLock } from ${JSON.stringify(join(code, 'persistence', 'files.js'))};
       try { await acquireLock(process.argv[1]); } catch (e) { console.error('sqs-emulator: cannot start: ' + e.message); process.exit(1); }`;
     child = spawn(process.execPath, ['--input-type=module', '-e', script, dataDir], { cwd: code, stdio: ['ignore', 'pipe', 'pipe'], uid: 65534, gid: 65534 });

@@ -155,8 +155,8 @@ test('a snapshot of many messages is written in slices and restored whole', asyn
   for (let i = 0; i < 23_456; i++) server.engine.sendMessage(queue, { MessageBody: `b${i}` }, { batch: false, senderId: 'me' });
   await server.stop();
   const lines = readFileSync(join(dataDir, 'snapshot.jsonl'), 'utf8').trimEnd().split('\n').map((l) => JSON.parse(l));
-  expect(lines.filter((l) => l.m)).toHaveLength(23_456);
-  expect(lines[0]).toMatchObject({ version: 2 });
+  expect(lines.filter((l) => Array.isArray(l))).toHaveLength(23_456);
+  expect(lines[0]).toMatchObject({ version: 3 });
   expect(lines.at(-1)).toEqual({ end: true });
   server = await startEmulator({ ...quiet, dataDir });
   const restored = { region: 'us-east-1', accountId: '000000000000', name: 'big' };
