@@ -134,7 +134,7 @@ export class Engine {
     const queue = this.table.create(address, input.fifo);
     applySettings(queue.settings, input.attributes);
     // Settings that keep their creation-time behaviour whatever is set later (F137).
-    queue.deduplication.scope = queue.settings.deduplicationScope;
+    if (queue.fifo) queue.deduplication.scope = queue.settings.deduplicationScope;
     for (const [k, v] of input.tags) queue.tags.set(k, v);
     announceQueue(queue, 'queueCreated');
     return queue.info;
