@@ -40,7 +40,6 @@ export interface QueueEnvironment {
 export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
   readonly arn: string;
   readonly info: QueueInfo;
-  readonly identity: QueueIdentity;
   readonly settings = new QueueSettings();
   readonly createdTimestamp: number;
   lastModifiedTimestamp: number;
@@ -53,7 +52,6 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
   readyCount = 0;
   inflightCount = 0;
   delayedCount = 0;
-  readonly retention: Retention;
 
   // Made on first use: most queues never need most of them (10,000 empty queues are 10,000 of each).
   #tags: Map<string, string> | undefined;
@@ -63,6 +61,8 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
   #deduplication: Deduplication | undefined;
   #attempts: ReceiveAttempts | undefined;
   #waiters: Waiters | undefined;
+  #identity: QueueIdentity | undefined;
+  #retention: Retention | undefined;
 
   constructor(
     readonly address: QueueAddress,
@@ -71,14 +71,21 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
   ) {
     this.arn = `arn:aws:sqs:${address.region}:${address.accountId}:${address.name}`;
     this.info = Object.freeze({ region: address.region, accountId: address.accountId, name: address.name, arn: this.arn, fifo });
-    this.identity = Object.freeze({ name: address.name, region: address.region, accountId: address.accountId, arn: this.arn });
-    this.retention = new Retention(this, env.scheduler, env.retention);
     this.createdTimestamp = env.clock.now();
     this.lastModifiedTimestamp = this.createdTimestamp;
   }
 
   get name(): string {
     return this.address.name;
+  }
+
+  /** The queue as events name it (one object per queue: metrics key their tallies by it). */
+  get identity(): QueueIdentity {
+    return (this.#identity ??= Object.freeze({ name: this.address.name, region: this.address.region, accountId: this.address.accountId, arn: this.arn }));
+  }
+
+  get retention(): Retention {
+    return (this.#retention ??= new Retention(this, this.env.scheduler, this.env.retention));
   }
 
   get tags(): Map<string, string> {
@@ -373,7 +380,7 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
     this.readyCount = 0;
     this.inflightCount = 0;
     this.delayedCount = 0;
-    this.retention.cancel();
+    this.#retention?.cancel();
   }
 
   /** A delayed (or new) message becomes visible. */
