@@ -80,42 +80,16 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
   }
 
   /** The queue as events name it (one object per queue: metrics key their tallies by it). */
-  get identity(): QueueIdentity {
-    return (this.#identity ??= Object.freeze({ name: this.address.name, region: this.address.region, accountId: this.address.accountId, arn: this.arn }));
-  }
-
-  get retention(): Retention {
-    return (this.#retention ??= new Retention(this, this.env.scheduler, this.env.retention));
-  }
-
-  get tags(): Map<string, string> {
-    return (this.#tags ??= new Map());
-  }
-
-  get messages(): Map<string, Message> {
-    return (this.#messages ??= new Map());
-  }
-
+  get identity(): QueueIdentity { return (this.#identity ??= Object.freeze({ name: this.address.name, region: this.address.region, accountId: this.address.accountId, arn: this.arn })); }
+  get retention(): Retention { return (this.#retention ??= new Retention(this, this.env.scheduler, this.env.retention)); }
+  get tags(): Map<string, string> { return (this.#tags ??= new Map()); }
+  get messages(): Map<string, Message> { return (this.#messages ??= new Map()); }
   /** Standard queues: visible messages, ungrouped and per tenant (fairQueue.ts). */
-  get fair(): FairQueue {
-    return (this.#fair ??= new FairQueue(this, this.env));
-  }
-
-  get groups(): FifoGroups {
-    return (this.#groups ??= new FifoGroups());
-  }
-
-  get deduplication(): Deduplication {
-    return (this.#deduplication ??= new Deduplication());
-  }
-
-  get attempts(): ReceiveAttempts {
-    return (this.#attempts ??= new ReceiveAttempts());
-  }
-
-  get waiters(): Waiters {
-    return (this.#waiters ??= new Waiters(this, this.env.longPolls, this.env.clock));
-  }
+  get fair(): FairQueue { return (this.#fair ??= new FairQueue(this, this.env)); }
+  get groups(): FifoGroups { return (this.#groups ??= new FifoGroups()); }
+  get deduplication(): Deduplication { return (this.#deduplication ??= new Deduplication()); }
+  get attempts(): ReceiveAttempts { return (this.#attempts ??= new ReceiveAttempts()); }
+  get waiters(): Waiters { return (this.#waiters ??= new Waiters(this, this.env.longPolls, this.env.clock)); }
 
   /** Visible messages; on FIFO those behind a group lock count too (F57). */
   get approximateNumberOfMessages(): number {
