@@ -13,6 +13,7 @@ interface Input {
 }
 
 const NAME = /^[A-Za-z0-9_-]+$/;
+const NO_TAGS: ReadonlyMap<string, string> = new Map();
 
 /**
  * CreateQueue: idempotent for the same (or a subset of the current) attributes.
@@ -45,7 +46,7 @@ export const createQueue = action<Input, { QueueUrl: string }>({
       );
     }
     const validated = validateQueueAttributes(attributes, { fifo, creating: true });
-    const tags = validateTags(input.tags ?? {});
+    const tags = input.tags === undefined ? NO_TAGS : validateTags(input.tags);
     const queue = ctx.engine.createQueue({ region: ctx.region, accountId: ctx.accountId, name }, { fifo, attributes: validated, tags });
     return { QueueUrl: queueUrl(ctx.baseUrl, queue.accountId, queue.name) };
   },

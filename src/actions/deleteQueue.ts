@@ -7,6 +7,6 @@ export const deleteQueue = action<{ QueueUrl: string }>({
   name: 'DeleteQueue',
   input: struct({ QueueUrl: required(string) }),
   handler(ctx, input) {
-    ctx.engine.deleteQueue(resolveQueue(ctx, input.QueueUrl));
+    ctx.engine.deleteQueue(resolveQueue(ctx, input.QueueUrl, false));
   },
 });

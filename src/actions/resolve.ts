@@ -20,11 +20,15 @@ interface Resolved {
 
 const resolved = new Map<string, Resolved>();
 
-/** The queue (QueueDoesNotExist when there is none): its info is also its address for the engine. */
-export function resolveQueue(ctx: RequestContext, url: string): QueueInfo {
+/**
+ * The queue (QueueDoesNotExist when there is none): its info is also its address for the engine.
+ * `remember` false: a URL not seen before is not kept (DeleteQueue: its queue is about to go).
+ */
+export function resolveQueue(ctx: RequestContext, url: string, remember = true): QueueInfo {
   let r = resolved.get(url);
   if (r === undefined) {
     r = { address: parseQueueUrl(url) };
+    if (!remember) return ctx.engine.requireQueue(scoped(ctx, r.address));
     if (resolved.size >= 4096) resolved.clear();
     resolved.set(url, r);
   }
@@ -33,10 +37,14 @@ export function resolveQueue(ctx: RequestContext, url: string): QueueInfo {
     r.info = info;
     return info;
   }
-  const address = r.address;
-  const info = ctx.engine.requireQueue({ region: address.region ?? ctx.region, accountId: address.accountId ?? ctx.accountId, name: address.name });
+  const info = ctx.engine.requireQueue(scoped(ctx, r.address));
   r.region = ctx.region;
   r.accountId = ctx.accountId;
   r.info = info;
   return info;
+}
+
+/** The address in the caller's region and account where the URL names none. */
+function scoped(ctx: RequestContext, address: QueueAddress): { region: string; accountId: string; name: string } {
+  return { region: address.region ?? ctx.region, accountId: address.accountId ?? ctx.accountId, name: address.name };
 }

@@ -49,7 +49,44 @@ export function parseQueuePath(path: string): QueueAddress | undefined {
   return undefined;
 }
 
+/**
+ * The common shapes, `<scheme>://<host>[:port]/<account>/<name>` and `.../queue/<region>/<account>/<name>`,
+ * with nothing to decode: the path is taken as is, the region its host names is kept per
+ * origin once the URL parser accepted that origin. Anything else takes the full parse.
+ */
+const PLAIN = /^(https?:\/\/[A-Za-z0-9.-]+(?::[0-9]{1,5})?)(?:\/queue\/([A-Za-z0-9-]+))?\/([0-9]{12})\/([A-Za-z0-9_-]{1,80}(?:\.fifo)?)$/;
+/** Origin → the region its host names ('' when none); bounded, origins are caller-chosen. */
+const originRegions = new Map<string, string>();
+
+function originRegion(origin: string): string | undefined {
+  let region = originRegions.get(origin);
+  if (region === undefined) {
+    let host: string;
+    try {
+      host = new URL(origin).hostname.toLowerCase();
+    } catch {
+      return undefined;
+    }
+    region = hostRegion(host) ?? '';
+    if (originRegions.size >= 256) originRegions.clear();
+    originRegions.set(origin, region);
+  }
+  return region;
+}
+
+function hostRegion(host: string): string | undefined {
+  let region: string | undefined;
+  if (DEFAULT_REGION_HOSTS.has(host)) region = 'us-east-1';
+  for (const pattern of REGION_HOSTS) region ??= pattern.exec(host)?.[1];
+  return region;
+}
+
 export function parseQueueUrl(url: string): QueueAddress {
+  const plain = PLAIN.exec(url);
+  if (plain !== null) {
+    const fromHost = originRegion(plain[1]!);
+    if (fromHost !== undefined) return { accountId: plain[3]!, name: plain[4]!, region: plain[2] ?? (fromHost || undefined) };
+  }
   let host = '';
   let path = url;
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
@@ -64,10 +101,7 @@ export function parseQueueUrl(url: string): QueueAddress {
   }
   const address = parseQueuePath(path);
   let region = address?.region;
-  if (!region && host) {
-    if (DEFAULT_REGION_HOSTS.has(host)) region = 'us-east-1';
-    for (const pattern of REGION_HOSTS) region ??= pattern.exec(host)?.[1];
-  }
+  if (!region && host) region = hostRegion(host);
   if (address) return { ...address, region };
   const single = path.split('/').filter((p) => p !== '');
   if (single.length === 1 && NAME.test(single[0]!)) return { region, name: single[0]! };

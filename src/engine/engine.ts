@@ -123,7 +123,10 @@ export class Engine {
    */
   createQueue(address: QueueAddress, input: CreateQueueInput): QueueInfo {
     this.scheduler.runDue();
-    checkRedriveAttributes((arn) => this.table.byArn(arn), input.attributes, { fifo: input.fifo, arn: `arn:aws:sqs:${address.region}:${address.accountId}:${address.name}` });
+    const a = input.attributes;
+    if (a.RedrivePolicy !== undefined || a.RedriveAllowPolicy !== undefined) {
+      checkRedriveAttributes((arn) => this.table.byArn(arn), a, { fifo: input.fifo, arn: `arn:aws:sqs:${address.region}:${address.accountId}:${address.name}` });
+    }
     const existing = this.table.get(address);
     if (existing) {
       for (const [name, value] of Object.entries(input.attributes)) {
@@ -134,7 +137,7 @@ export class Engine {
     const queue = this.table.create(address, input.fifo);
     applySettings(queue.settings, input.attributes);
     // Settings that keep their creation-time behaviour whatever is set later (F137).
-    queue.deduplication.scope = queue.settings.deduplicationScope;
+    if (queue.fifo) queue.deduplication.scope = queue.settings.deduplicationScope;
     for (const [k, v] of input.tags) queue.tags.set(k, v);
     announceQueue(queue, 'queueCreated');
     return queue.info;

@@ -40,28 +40,29 @@ export interface QueueEnvironment {
 export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
   readonly arn: string;
   readonly info: QueueInfo;
-  readonly identity: QueueIdentity;
   readonly settings = new QueueSettings();
   readonly createdTimestamp: number;
   lastModifiedTimestamp: number;
-  readonly tags = new Map<string, string>();
   deleted = false;
   lastPurgeAt = -Infinity;
 
-  readonly messages = new Map<string, Message>();
-  /** Standard queues: visible messages, ungrouped and per tenant (fairQueue.ts). */
-  readonly fair: FairQueue;
   /** Every stored message in the order it entered the queue (retention, peeks). */
   readonly age = new MessageList(['agePrev', 'ageNext']);
-  readonly groups = new FifoGroups();
-  readonly deduplication = new Deduplication();
-  readonly attempts = new ReceiveAttempts();
-  readonly waiters: Waiters;
   /** Counts by state (ApproximateNumberOfMessages, ...NotVisible, ...Delayed). */
   readyCount = 0;
   inflightCount = 0;
   delayedCount = 0;
-  readonly retention: Retention;
+
+  // Made on first use: most queues never need most of them (10,000 empty queues are 10,000 of each).
+  #tags: Map<string, string> | undefined;
+  #messages: Map<string, Message> | undefined;
+  #fair: FairQueue | undefined;
+  #groups: FifoGroups | undefined;
+  #deduplication: Deduplication | undefined;
+  #attempts: ReceiveAttempts | undefined;
+  #waiters: Waiters | undefined;
+  #identity: QueueIdentity | undefined;
+  #retention: Retention | undefined;
 
   constructor(
     readonly address: QueueAddress,
@@ -70,10 +71,6 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
   ) {
     this.arn = `arn:aws:sqs:${address.region}:${address.accountId}:${address.name}`;
     this.info = Object.freeze({ region: address.region, accountId: address.accountId, name: address.name, arn: this.arn, fifo });
-    this.identity = Object.freeze({ name: address.name, region: address.region, accountId: address.accountId, arn: this.arn });
-    this.fair = new FairQueue(this, env);
-    this.waiters = new Waiters(this, env.longPolls, env.clock);
-    this.retention = new Retention(this, env.scheduler, env.retention);
     this.createdTimestamp = env.clock.now();
     this.lastModifiedTimestamp = this.createdTimestamp;
   }
@@ -81,6 +78,18 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
   get name(): string {
     return this.address.name;
   }
+
+  /** The queue as events name it (one object per queue: metrics key their tallies by it). */
+  get identity(): QueueIdentity { return (this.#identity ??= Object.freeze({ name: this.address.name, region: this.address.region, accountId: this.address.accountId, arn: this.arn })); }
+  get retention(): Retention { return (this.#retention ??= new Retention(this, this.env.scheduler, this.env.retention)); }
+  get tags(): Map<string, string> { return (this.#tags ??= new Map()); }
+  get messages(): Map<string, Message> { return (this.#messages ??= new Map()); }
+  /** Standard queues: visible messages, ungrouped and per tenant (fairQueue.ts). */
+  get fair(): FairQueue { return (this.#fair ??= new FairQueue(this, this.env)); }
+  get groups(): FifoGroups { return (this.#groups ??= new FifoGroups()); }
+  get deduplication(): Deduplication { return (this.#deduplication ??= new Deduplication()); }
+  get attempts(): ReceiveAttempts { return (this.#attempts ??= new ReceiveAttempts()); }
+  get waiters(): Waiters { return (this.#waiters ??= new Waiters(this, this.env.longPolls, this.env.clock)); }
 
   /** Visible messages; on FIFO those behind a group lock count too (F57). */
   get approximateNumberOfMessages(): number {
@@ -129,7 +138,7 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
       this.makeReady(message);
     }
     if (changes.state) this.stored(message, 'messageStored');
-    if (delay <= 0) this.waiters.wake();
+    if (delay <= 0) this.#waiters?.wake();
     if (changes.messages) changes.message('sent', this.identity, message);
     return data;
   }
@@ -243,7 +252,7 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
     if (!this.fifo && message.state === 'inflight') this.fair.processed(message, this.env.clock.now());
     this.remove(message);
     if (this.env.changes.messages) this.env.changes.message('deleted', this.identity, message);
-    this.waiters.wake();
+    this.#waiters?.wake();
   }
 
   /** ChangeMessageVisibility of an in-flight (or, standard, expired) message (checked by the caller). */
@@ -253,7 +262,7 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
     if (visibilityTimeout === 0) {
       if (message.state === 'inflight') {
         this.release(message);
-        this.waiters.wake();
+        this.#waiters?.wake();
       } else if (this.env.changes.state) this.stored(message);
       return;
     }
@@ -277,7 +286,7 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
       message.version++;
       this.release(message, true);
     }
-    this.waiters.wake();
+    this.#waiters?.wake();
   }
 
   /**
@@ -298,7 +307,7 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
   close(): void {
     this.deleted = true;
     this.purgeAll();
-    this.waiters.releaseAll();
+    this.#waiters?.releaseAll();
   }
 
   onDeadline(message: Message): void {
@@ -313,7 +322,7 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
     } else {
       return;
     }
-    this.waiters.wake();
+    this.#waiters?.wake();
   }
 
   /**
@@ -331,21 +340,21 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
     this.enqueue(message, now);
     this.makeReady(message);
     if (this.env.changes.state) this.stored(message, 'messageStored');
-    this.waiters.wake();
+    this.#waiters?.wake();
   }
 
   /** Everything goes; `announce`: a PurgeQueue, whose noisy tenants are announced quiet. */
   private purgeAll(announce = false): void {
-    this.messages.clear();
-    this.fair.clear(announce);
+    this.#messages?.clear();
+    this.#fair?.clear(announce);
     this.age.clear();
-    this.groups.clear();
-    this.deduplication.clear();
-    this.attempts.clear();
+    this.#groups?.clear();
+    this.#deduplication?.clear();
+    this.#attempts?.clear();
     this.readyCount = 0;
     this.inflightCount = 0;
     this.delayedCount = 0;
-    this.retention.cancel();
+    this.#retention?.cancel();
   }
 
   /** A delayed (or new) message becomes visible. */
@@ -390,6 +399,6 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
   }
 
   afterExpiry(): void {
-    this.waiters.wake();
+    this.#waiters?.wake();
   }
 }

@@ -14,10 +14,11 @@ const scopeKey = (region: string, accountId: string): string => `${region}\u0000
 const nameKey = (a: QueueAddress): string => `${a.region}\u0000${a.accountId}\u0000${a.name}`;
 
 export class QueueTable {
+  /** Queues by scope key, in the order the scopes appeared (iteration order). */
   private readonly scopes = new Map<string, Map<string, Queue>>();
+  /** The same maps by region, then account: a lookup builds no key. */
+  private readonly byRegion = new Map<string, Map<string, Map<string, Queue>>>();
   private readonly deletedAt = new Map<string, number>();
-  /** Each queue by its info object: a caller holding the info finds the queue without building a key. */
-  private readonly byInfo = new WeakMap<QueueAddress, Queue>();
 
   constructor(
     readonly env: QueueEnvironment,
@@ -25,17 +26,11 @@ export class QueueTable {
   ) {}
 
   get(a: QueueAddress): Queue | undefined {
-    return this.scopes.get(scopeKey(a.region, a.accountId))?.get(a.name);
+    return this.byRegion.get(a.region)?.get(a.accountId)?.get(a.name);
   }
 
-  /**
-   * The queue or AWS's QueueDoesNotExist. An address that is a live queue's info (what the
-   * facade hands out) is found directly; a deleted queue's info is looked up by name (a
-   * queue created since under the same name answers).
-   */
+  /** The queue or AWS's QueueDoesNotExist (a deleted queue's info finds a queue created since under its name). */
   require(a: QueueAddress): Queue {
-    const known = this.byInfo.get(a);
-    if (known !== undefined && !known.deleted) return known;
     const queue = this.get(a);
     if (!queue) throw errors.queueDoesNotExist();
     return queue;
@@ -49,7 +44,7 @@ export class QueueTable {
 
   /** A new queue (strict mode: not a name deleted less than 60 s ago). */
   create(a: QueueAddress, fifo: boolean): Queue {
-    const key = nameKey(a);
+    const key = this.deletedAt.size > 0 ? nameKey(a) : '';
     const deletedAt = this.deletedAt.get(key);
     if (deletedAt !== undefined) {
       if (this.strictNames && this.env.clock.now() - deletedAt < limits.queueNameReuseMs) throw errors.queueDeletedRecently();
@@ -59,20 +54,25 @@ export class QueueTable {
   }
 
   add(queue: Queue): Queue {
-    const key = scopeKey(queue.address.region, queue.address.accountId);
-    let queues = this.scopes.get(key);
+    const { region, accountId } = queue.address;
+    let accounts = this.byRegion.get(region);
+    if (!accounts) {
+      accounts = new Map();
+      this.byRegion.set(region, accounts);
+    }
+    let queues = accounts.get(accountId);
     if (!queues) {
       queues = new Map();
-      this.scopes.set(key, queues);
+      accounts.set(accountId, queues);
+      this.scopes.set(scopeKey(region, accountId), queues);
     }
     queues.set(queue.name, queue);
-    this.byInfo.set(queue.info, queue);
     return queue;
   }
 
   /** Removes the queue; returns when it was deleted if strict mode remembers it. */
   delete(queue: Queue): number | undefined {
-    this.scopes.get(scopeKey(queue.address.region, queue.address.accountId))?.delete(queue.name);
+    this.byRegion.get(queue.address.region)?.get(queue.address.accountId)?.delete(queue.name);
     queue.close();
     if (!this.strictNames) return undefined;
     const at = this.env.clock.now();
@@ -82,7 +82,7 @@ export class QueueTable {
 
   /** Queues of one region and account whose names start with `prefix`, in name order. */
   list(region: string, accountId: string, prefix: string): Queue[] {
-    const queues = this.scopes.get(scopeKey(region, accountId));
+    const queues = this.byRegion.get(region)?.get(accountId);
     if (!queues) return [];
     const names = [...queues.keys()].filter((n) => n.startsWith(prefix)).sort();
     return names.map((n) => queues.get(n)!);

@@ -33,6 +33,9 @@ export interface FrontDoor {
 
 class BodyTooLarge extends Error {}
 
+/** The body until it is read (zero bytes: nobody can write to it). */
+const NO_BODY = Buffer.alloc(0);
+
 /** Reads the body, refusing it as soon as it passes `limit` bytes (not after buffering it all). */
 function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   const declared = Number(req.headers['content-length']);
@@ -157,7 +160,7 @@ export function createFrontDoor(settings: FrontDoorSettings, app: RequestListene
       path: questionMark < 0 ? url : url.slice(0, questionMark),
       query: questionMark < 0 ? '' : url.slice(questionMark + 1),
       headers: req.headers,
-      body: Buffer.alloc(0),
+      body: NO_BODY,
     };
     const response = errorResponse(wire, errors.browserRefused(refusal.message), settings.engine.random.uuid());
     response.headers.connection = 'close';
@@ -179,7 +182,7 @@ export function createFrontDoor(settings: FrontDoorSettings, app: RequestListene
       path: questionMark < 0 ? url : url.slice(0, questionMark),
       query: questionMark < 0 ? '' : url.slice(questionMark + 1),
       headers: req.headers,
-      body: Buffer.alloc(0),
+      body: NO_BODY,
     };
     try {
       wire.body = await readBody(req, limit);
