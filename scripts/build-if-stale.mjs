@@ -1,7 +1,7 @@
 #!/usr/bin/env node
-// Builds dist/ (tsc, the console's assets, then the bundled dist/cli.js) unless it is current: `npm start` runs this
-// through `prestart`, so a start after an unchanged checkout does not spend a second and more
-// in tsc. `--force` (what `npm run build` passes) always builds.
+// Builds dist/ (tsc, the console's assets, then the bundled dist/cli.js) unless it is current:
+// `npm start` runs this through `prestart`, so a start after an unchanged checkout does not
+// spend a second and more in tsc. `--force` (what `npm run build` passes) always builds.
 //
 // Current means: dist/.build-stamp exists and is newer than every file and directory under
 // src/ (a directory's mtime changes when an entry is added, removed or renamed) and than the
@@ -34,8 +34,8 @@ function stampTime() {
 
 /**
  * dist/cli.js as one file plus the chunks of what it loads on first use (dist/cli-*.js), from
- * src/cli.ts: Node 20 pays per module file at start, and the command line starts faster so
- * (docs/performance.md, "Start-up, round 3"). tsc's dist/ stays as it is for the package's
+ * src/cli.ts: Node 20 pays for each module file it loads, and the command line starts ~20%
+ * faster bundled (docs/performance.md, "Start-up, round 3"). tsc's dist/ stays as it is for the package's
  * programmatic entry, dist/index.js. The chunks sit in dist/ itself, so that paths taken from
  * import.meta.url (../package.json for the version) resolve as they do from tsc's files; the
  * console stays tsc's dist/console/console.js, whose assets lie next to it.

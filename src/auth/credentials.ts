@@ -1,6 +1,9 @@
+/**
+ * The access keys of `--auth verify` as the configuration reads them; apart from the verifier
+ * (index.ts), which loads only when it is on.
+ */
 import type { Credential } from './sigv4.js';
 
-/** Credentials of `--auth verify` as the configuration gives them; apart from the verifier, which loads only with it. */
 export class CredentialError extends Error {}
 
 /** Checks one credential entry (config file or environment). */
