@@ -11,7 +11,7 @@
 #   docker build --build-arg NODE_IMAGE=node:22-alpine@sha256:<digest> -t sqs-emulator .
 ARG NODE_IMAGE=node:22-alpine@sha256:0a7108bf6c7bf5de370ffb1a3ed6be93d405b43ff159f681a8d18c0e2bc2e402
 
-# --- build: full install (TypeScript) and compile to dist/ ---
+# --- build: full install (TypeScript, esbuild), compile to dist/ and bundle dist/cli.js ---
 FROM ${NODE_IMAGE} AS build
 WORKDIR /app
 COPY package.json package-lock.json ./

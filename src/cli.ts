@@ -2,7 +2,6 @@
 import { ConfigError, helpText, parseCommandLine } from './config.js';
 import { startEmulator } from './index.js';
 import { createLogger } from './log.js';
-import { watchParent } from './parentWatch.js';
 import { VERSION } from './version.js';
 
 async function main(): Promise<void> {
@@ -47,8 +46,8 @@ async function main(): Promise<void> {
   // closed) would otherwise end the process without the final snapshot.
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) process.once(signal, () => shutdown(`${signal} received`));
   // Under npm (`npm start`, `npm run ...`) killing npm must stop the server too, or it keeps the
-  // port and the data-directory lock.
-  if (process.env.npm_lifecycle_event) watchParent(shutdown);
+  // port and the data-directory lock. The watcher loads only then.
+  if (process.env.npm_lifecycle_event) (await import('./parentWatch.js')).watchParent(shutdown);
   if (options.clock === 'manual') log.info('Manual clock: time moves only through POST /_emulator/clock/advance and /_emulator/clock/set');
   if (options.auth === 'verify') log.info(`Auth verify: SigV4 signatures checked for ${options.credentials?.length ?? 0} access key(s)`);
   if (options.localstack) log.info(`LocalStack drop-in mode: queue URLs ${options.queueUrlStrategy ?? 'emulator'}, retention ${options.messageRetention ? 'on' : 'off'}`);

@@ -10,9 +10,8 @@ import { parseAllowedHosts, parseCorsOrigins } from './http/browserGuard.js';
 import { createLogger, type LogFormat, type Logger, type LogLevel } from './log.js';
 import type { RequestHooks } from './http/dispatch.js';
 import { VERSION } from './version.js';
-import { Store, type PersistenceMode } from './persistence/store.js';
+import type { PersistenceMode } from './persistence/store.js';
 import type { QueueConfig } from './config.js';
-import { createStartupQueues } from './startupQueues.js';
 import { clockControl, makeClock, type EmulatorClock } from './toolkit/clock.js';
 import { EventRecorder, waitFor, waitForLongPoll, type EventStream, type WaitForGroupOptions, type WaitForInvocationOptions, type WaitForLongPollOptions, type WaitForOptions } from './toolkit/spies.js';
 import type { SpiedGroup, SpiedInvocation, SpiedMessage } from './engine/events.js';
@@ -20,7 +19,7 @@ import { FaultInjector, type FaultControl } from './faults/injector.js';
 import type { FaultRuleInput } from './faults/rules.js';
 import type { QueueUrlStrategy } from './api/queueUrl.js';
 import { Metrics } from './http/metrics.js';
-import { Authenticator, type AuthMode, type Credential } from './auth/index.js';
+import type { AuthMode, Credential } from './auth/index.js';
 import { EventSourceMappings } from './eventSources/registry.js';
 import type { EventSourceMappingHandle } from './eventSources/views.js';
 import type { EventSourceMappingInput, MappingSpec } from './eventSources/config.js';
@@ -224,7 +223,8 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     throw new Error('auth verify needs at least one credential (--credentials AKID:SECRET:ACCOUNT or the config file key "credentials")');
   }
   const events = new EventRecorder(engine.changes, options.eventHistory ?? 1_000);
-  const auth = options.auth === 'verify' ? new Authenticator(engine, options.credentials ?? []) : undefined;
+  // Persistence, the signature checks and the startup queues' actions load only when asked for.
+  const auth = options.auth === 'verify' ? new (await import('./auth/index.js')).Authenticator(engine, options.credentials ?? []) : undefined;
   const clockHandle = clockControl(clock);
   /** Request hooks of the front door; the fault injector is in it only while it has rules. */
   const hooks: RequestHooks[] = [];
@@ -237,7 +237,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
   if (metrics) faults.onInjection((i) => metrics.injection(i));
   if (options.faults?.length) faults.add(...options.faults);
   const store = options.dataDir
-    ? await Store.open(options.dataDir, engine, {
+    ? await (await import('./persistence/store.js')).Store.open(options.dataDir, engine, {
         mode: options.persistence ?? 'durable',
         snapshotIntervalMs: options.snapshotIntervalMs ?? 5_000,
         log,
@@ -245,7 +245,7 @@ export async function startEmulator(options: EmulatorOptions = {}): Promise<Runn
     : undefined;
   if (options.queues?.length) {
     try {
-      createStartupQueues(engine, options.region ?? defaults.region, options.accountId ?? defaults.accountId, options.queues);
+      (await import('./startupQueues.js')).createStartupQueues(engine, options.region ?? defaults.region, options.accountId ?? defaults.accountId, options.queues);
       await store?.commit();
     } catch (e) {
       await store?.close();

@@ -1,57 +1,66 @@
 import type { Action } from './action.js';
-import { addPermission } from './addPermission.js';
-import { cancelMessageMoveTask } from './cancelMessageMoveTask.js';
-import { changeMessageVisibility } from './changeMessageVisibility.js';
-import { changeMessageVisibilityBatch } from './changeMessageVisibilityBatch.js';
-import { createQueue } from './createQueue.js';
-import { deleteMessage } from './deleteMessage.js';
-import { deleteMessageBatch } from './deleteMessageBatch.js';
-import { deleteQueue } from './deleteQueue.js';
-import { getQueueAttributes } from './getQueueAttributes.js';
-import { getQueueUrl } from './getQueueUrl.js';
-import { listDeadLetterSourceQueues } from './listDeadLetterSourceQueues.js';
-import { listMessageMoveTasks } from './listMessageMoveTasks.js';
-import { listQueues } from './listQueues.js';
-import { listQueueTags } from './listQueueTags.js';
-import { purgeQueue } from './purgeQueue.js';
-import { receiveMessage } from './receiveMessage.js';
-import { removePermission } from './removePermission.js';
-import { sendMessage } from './sendMessage.js';
-import { sendMessageBatch } from './sendMessageBatch.js';
-import { setQueueAttributes } from './setQueueAttributes.js';
-import { startMessageMoveTask } from './startMessageMoveTask.js';
-import { tagQueue } from './tagQueue.js';
-import { untagQueue } from './untagQueue.js';
 
-/** The 23 SQS actions (API version 2012-11-05), one line each. */
-const all: Action[] = [
-  addPermission,
-  cancelMessageMoveTask,
-  changeMessageVisibility,
-  changeMessageVisibilityBatch,
-  createQueue,
-  deleteMessage,
-  deleteMessageBatch,
-  deleteQueue,
-  getQueueAttributes,
-  getQueueUrl,
-  listDeadLetterSourceQueues,
-  listMessageMoveTasks,
-  listQueues,
-  listQueueTags,
-  purgeQueue,
-  receiveMessage,
-  removePermission,
-  sendMessage,
-  sendMessageBatch,
-  setQueueAttributes,
-  startMessageMoveTask,
-  tagQueue,
-  untagQueue,
-];
+/**
+ * The 23 SQS actions (API version 2012-11-05), one line each. Each module loads on the first
+ * request of its action, not at start-up (issue 19): a few milliseconds once, on that request.
+ */
+const loaders = new Map<string, () => Promise<Action>>([
+  ['AddPermission', async () => (await import('./addPermission.js')).addPermission],
+  ['CancelMessageMoveTask', async () => (await import('./cancelMessageMoveTask.js')).cancelMessageMoveTask],
+  ['ChangeMessageVisibility', async () => (await import('./changeMessageVisibility.js')).changeMessageVisibility],
+  ['ChangeMessageVisibilityBatch', async () => (await import('./changeMessageVisibilityBatch.js')).changeMessageVisibilityBatch],
+  ['CreateQueue', async () => (await import('./createQueue.js')).createQueue],
+  ['DeleteMessage', async () => (await import('./deleteMessage.js')).deleteMessage],
+  ['DeleteMessageBatch', async () => (await import('./deleteMessageBatch.js')).deleteMessageBatch],
+  ['DeleteQueue', async () => (await import('./deleteQueue.js')).deleteQueue],
+  ['GetQueueAttributes', async () => (await import('./getQueueAttributes.js')).getQueueAttributes],
+  ['GetQueueUrl', async () => (await import('./getQueueUrl.js')).getQueueUrl],
+  ['ListDeadLetterSourceQueues', async () => (await import('./listDeadLetterSourceQueues.js')).listDeadLetterSourceQueues],
+  ['ListMessageMoveTasks', async () => (await import('./listMessageMoveTasks.js')).listMessageMoveTasks],
+  ['ListQueues', async () => (await import('./listQueues.js')).listQueues],
+  ['ListQueueTags', async () => (await import('./listQueueTags.js')).listQueueTags],
+  ['PurgeQueue', async () => (await import('./purgeQueue.js')).purgeQueue],
+  ['ReceiveMessage', async () => (await import('./receiveMessage.js')).receiveMessage],
+  ['RemovePermission', async () => (await import('./removePermission.js')).removePermission],
+  ['SendMessage', async () => (await import('./sendMessage.js')).sendMessage],
+  ['SendMessageBatch', async () => (await import('./sendMessageBatch.js')).sendMessageBatch],
+  ['SetQueueAttributes', async () => (await import('./setQueueAttributes.js')).setQueueAttributes],
+  ['StartMessageMoveTask', async () => (await import('./startMessageMoveTask.js')).startMessageMoveTask],
+  ['TagQueue', async () => (await import('./tagQueue.js')).tagQueue],
+  ['UntagQueue', async () => (await import('./untagQueue.js')).untagQueue],
+]);
 
-const byName = new Map(all.map((a) => [a.name, a]));
+/** Actions loaded so far, found without a turn of the event loop. */
+const loaded = new Map<string, Action>();
+const loading = new Map<string, Promise<Action>>();
 
-export function findAction(name: string): Action | undefined {
-  return byName.get(name);
+/** Whether `name` is an SQS action, without loading it. */
+export function isActionName(name: string): boolean {
+  return loaders.has(name);
+}
+
+/** The action once it has been loaded (see `loadAction`), else undefined. */
+export function loadedAction(name: string): Action | undefined {
+  return loaded.get(name);
+}
+
+/** Loads the action (once); undefined for a name that is not an action. */
+export function loadAction(name: string): Promise<Action> | undefined {
+  const load = loaders.get(name);
+  if (!load) return undefined;
+  let promise = loading.get(name);
+  if (!promise) {
+    promise = load().then(
+      (action) => {
+        loaded.set(name, action);
+        return action;
+      },
+      (e: unknown) => {
+        loading.delete(name);
+        throw e;
+      },
+    );
+    loading.set(name, promise);
+  }
+  return promise;
 }

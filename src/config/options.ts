@@ -1,6 +1,7 @@
 import { defaults } from '../api/limits.js';
 import { QUEUE_URL_STRATEGIES } from '../api/queueUrl.js';
-import { checkCredential, CredentialError, parseCredentialList, type Credential } from '../auth/index.js';
+import { checkCredential, CredentialError, parseCredentialList } from '../auth/credentials.js';
+import type { Credential } from '../auth/sigv4.js';
 import { GuardOptionError, parseAllowedHosts, parseCorsOrigins } from '../http/browserGuard.js';
 import { LOG_FORMATS, LOG_LEVELS } from '../log.js';
 import { checkMapping, EventSourceMappingError, parseMappingText, type MappingSpec } from '../eventSources/config.js';

@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { createRequire } from 'node:module';
 import type { SqsLambdaEvent } from '../api/lambdaEvent.js';
 import type { Clock } from '../engine/clock.js';
 import type { LambdaContext, LambdaHandler, TargetInput } from './config.js';
@@ -90,7 +90,11 @@ async function postEvent(url: string, inv: Invocation, deadline: number, signal:
   return { ok: true, response: parseResponse(text) };
 }
 
+/** node:child_process loads with the first command target, not at start-up. */
+const require = createRequire(import.meta.url);
+
 function runCommand(command: string, args: readonly string[], inv: Invocation, signal: AbortSignal): Promise<Outcome> {
+  const { spawn } = require('node:child_process') as typeof import('node:child_process');
   return new Promise((resolve) => {
     const child = spawn(command, args, {
       shell: false,

@@ -1,4 +1,4 @@
-import { findAction } from '../actions/registry.js';
+import { isActionName } from '../actions/registry.js';
 import { errors, type SqsError } from '../api/errors.js';
 
 /**
@@ -100,7 +100,7 @@ export function parseFaultRule(raw: unknown, at: string, id: () => string): Faul
       const where = typeof raw.action === 'string' ? `${at}.action` : `${at}.action[${i}]`;
       if (typeof a !== 'string') return fail(where, 'must be a string');
       if (a === '*') return;
-      if (!findAction(a)) fail(where, `unknown SQS action "${a}"`);
+      if (!isActionName(a)) fail(where, `unknown SQS action "${a}"`);
       actions.add(a);
     });
     if (actions.size > 0 && !(list as unknown[]).includes('*')) rule.actions = actions;

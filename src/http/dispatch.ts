@@ -2,7 +2,7 @@ import { coerceInput } from '../api/coerce.js';
 import { errors, ErrorTypes, SqsError } from '../api/errors.js';
 import { parseQueuePath, queueUrlBase, type QueueUrlStrategy } from '../api/queueUrl.js';
 import type { RequestContext } from '../actions/action.js';
-import { findAction } from '../actions/registry.js';
+import { loadAction, loadedAction } from '../actions/registry.js';
 import type { Authenticator } from '../auth/index.js';
 import type { Engine } from '../engine/engine.js';
 import type { Logger } from '../log.js';
@@ -176,7 +176,7 @@ async function run(request: WireRequest, caller: Caller, settings: DispatchSetti
       }
       throw e;
     }
-    const action = findAction(decoded.action);
+    const action = loadedAction(decoded.action) ?? (await loadAction(decoded.action));
     if (!action) throw errors.invalidAction(decoded.action);
     const takesQueueUrl = 'QueueUrl' in action.input.members;
     // Over query, a queue URL takes the actions on a queue, and GetQueueUrl, which answers for

@@ -1,12 +1,15 @@
 /**
  * The command-line program as users run it: `node dist/cli.js` in a child process, after a
  * build. Options and their environment variables, refusals of bad values (exit 2), and clean
- * shutdown on SIGTERM/SIGINT while a long poll waits.
+ * shutdown on SIGTERM/SIGINT while a long poll waits; the parts the bundled program loads on
+ * first use (console, data directory, config-file queues).
  */
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { get as httpGet } from 'node:http';
 import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { rawJson, rawQuery } from '../support/clients.js';
 
@@ -155,6 +158,27 @@ describe('starting', () => {
       expect(result.stderr).toMatch(/EADDRINUSE|in use/i);
     } finally {
       await new Promise((resolve) => blocker.close(resolve));
+    }
+  });
+});
+
+describe('parts loaded on first use', () => {
+  test("the console's assets, a data directory and a config file's queues work from the built program", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sqs-cli-'));
+    try {
+      writeFileSync(join(dir, 'config.json'), JSON.stringify({ queues: [{ name: 'from-config' }] }));
+      const args = ['--port', '0', '--log-level', 'silent', '--data-dir', join(dir, 'data'), '--config', join(dir, 'config.json')];
+      let cli = await start(args);
+      const script = await fetch(`${cli.url}/console/console.js`);
+      expect([script.status, (await script.text()).length > 0]).toEqual([200, true]);
+      await rawJson(cli.url, 'CreateQueue', { QueueName: 'kept' });
+      expect(await stop(cli)).toEqual({ code: 0, signal: null });
+      cli = await start(args);
+      const listed = await rawJson(cli.url, 'ListQueues', {});
+      expect([...(listed.body.QueueUrls as string[])].sort()).toEqual([`${cli.url}/000000000000/from-config`, `${cli.url}/000000000000/kept`]);
+      expect(await stop(cli)).toEqual({ code: 0, signal: null });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
     }
   });
 });

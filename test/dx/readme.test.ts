@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { findAction } from '../../src/actions/registry.js';
+import { loadAction } from '../../src/actions/registry.js';
 import { OPTIONS, parseCommandLine } from '../../src/config.js';
 import type { OptionSpec } from '../../src/config/options.js';
 import type { RunningEmulator } from '../../src/index.js';
@@ -51,11 +51,11 @@ test('the section order: quick start, then the actions, then configuration', () 
   expect(headings.slice(0, 3)).toEqual(['Quick start (30 seconds)', 'The 23 actions', 'Configuration']);
 });
 
-test('the actions table names exactly the 23 actions', () => {
+test('the actions table names exactly the 23 actions', async () => {
   const names = table(section('The 23 actions')).flatMap((row) => row[0]!.split(' / '));
   expect(names).toHaveLength(23);
   expect(new Set(names).size).toBe(23);
-  for (const name of names) expect([name, findAction(name)?.name]).toEqual([name, name]);
+  for (const name of names) expect([name, (await loadAction(name))?.name]).toEqual([name, name]);
 });
 
 test('the configuration table is exactly the options, with their env vars, config keys and defaults', () => {
