@@ -271,9 +271,9 @@ export class Journal {
     unlinkSync(journalPath(this.dir, n));
   }
 
-  /** Adds one group of changes, written by the next flush. */
-  append(ops: Op[]): void {
-    this.buffer += JSON.stringify(ops) + '\n';
+  /** Adds the line of one group of changes (a JSON list of ops, without its newline), written by the next flush. */
+  append(line: string): void {
+    this.buffer += line + '\n';
   }
 
   /** Resolves once everything appended so far is synced. */

@@ -2,10 +2,11 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine.js';
+import type { StateRecord } from '../../src/engine/changes.js';
 import type { QueueRecord } from '../../src/engine/records.js';
 import type { Logger } from '../../src/log.js';
 import { Journal, journalPath, replayJournal, restoring, type Op } from '../../src/persistence/journal.js';
-import { Store } from '../../src/persistence/store.js';
+import { journalLine, journalOps, Store } from '../../src/persistence/store.js';
 
 /** The journal's write path (zero-filled space ahead of the data) and replay over it. */
 
@@ -39,8 +40,8 @@ test('the journal is zero-filled ahead of its data; replay stops at the zeros', 
   const dir = tempDir();
   const journal = new Journal(dir, () => 0, async () => {});
   journal.open(1);
-  journal.append([created('a')]);
-  journal.append([created('b'), created('c')]);
+  journal.append(JSON.stringify([created('a')]));
+  journal.append(JSON.stringify([created('b'), created('c')]));
   await journal.sync();
   const path = journalPath(dir, 1);
   const bytes = readFileSync(path);
@@ -50,7 +51,7 @@ test('the journal is zero-filled ahead of its data; replay stops at the zeros', 
   expect(bytes.subarray(end).every((b) => b === 0)).toBe(true);
 
   // Written over the zeros, not after them; the file grows ahead of the data as it fills.
-  for (let i = 0; i < 40; i++) journal.append(Array.from({ length: 50 }, (_, j) => created(`q${i}-${j}-${'x'.repeat(300)}`)));
+  for (let i = 0; i < 40; i++) journal.append(JSON.stringify(Array.from({ length: 50 }, (_, j) => created(`q${i}-${j}-${'x'.repeat(300)}`))));
   await journal.sync();
   journal.close();
   const after = readFileSync(path);
@@ -114,3 +115,39 @@ test('a journal that outgrows its limit is folded into a snapshot and removed; a
   expect(again.engine.getQueueAttributes(address, ['ApproximateNumberOfMessages'])).toEqual({ ApproximateNumberOfMessages: '10000' });
   await again.store.close();
 }, 60_000);
+
+test('a journal line is the JSON of its ops, byte for byte, for messages in every state and any mix of changes', async () => {
+  const engine = new Engine({});
+  let pending: StateRecord[] = [];
+  engine.changes.subscribe('state', (r) => pending.push(r));
+  const lines: [string, string][] = [];
+  const commit = (): void => {
+    lines.push([journalLine(pending), JSON.stringify(journalOps(pending))]);
+    pending = [];
+  };
+  const address = (name: string) => ({ region: 'us-east-1', accountId: '000000000000', name });
+  const std = address('std');
+  const fifo = address('f.fifo');
+  engine.createQueue(std, { fifo: false, attributes: { VisibilityTimeout: '60' }, tags: new Map([['team', 'a']]) });
+  engine.createQueue(fifo, { fifo: true, attributes: { FifoQueue: 'true' }, tags: new Map() });
+  commit();
+  const sender = { batch: false, senderId: 'AKIA"quoted\\' };
+  engine.sendMessages(std, [
+    { Id: 'a', MessageBody: 'plain "quoted" \\ \u2028 é 😀' },
+    { Id: 'b', MessageBody: 'attrs', MessageAttributes: { s: { DataType: 'String', StringValue: 'v' }, b: { DataType: 'Binary', BinaryValue: Buffer.from([0, 1, 255]) } } },
+    { Id: 'c', MessageBody: 'late', DelaySeconds: 30 },
+  ], { ...sender, batch: true, traceHeader: 'Root=1-abc' });
+  commit(); // the fast path: stored messages of one queue
+  engine.sendMessages(fifo, [{ Id: 'f', MessageBody: 'f1', MessageGroupId: 'g', MessageDeduplicationId: 'd' }], { ...sender, batch: true });
+  commit(); // a deduplication entry and a message
+  const received = (await engine.receiveMessages(std, { maxNumberOfMessages: 10 })).messages;
+  engine.sendMessages(std, [{ Id: 'n', MessageBody: 'new' }], { ...sender, batch: true });
+  commit(); // updated (in flight) and stored together
+  engine.deleteMessage(std, received[0]!.receiptHandle);
+  engine.purgeQueue(fifo);
+  commit();
+  expect(lines.length).toBe(5);
+  for (const [line, expected] of lines) expect(line).toBe(expected);
+  expect(lines.some(([line]) => line.includes('"state":"inflight"') && line.includes('"state":"ready"'))).toBe(true);
+  expect(lines.some(([line]) => line.includes('"state":"delayed"') && line.includes('"BinaryValue":"AAH/"'))).toBe(true);
+});

@@ -16,7 +16,7 @@ test('a failed sync answers nobody and ends the process with the error', () => {
     const { Journal } = await import('./src/persistence/journal.ts');
     const journal = new Journal(${JSON.stringify(dir)}, () => 0, async () => {});
     journal.open(1);
-    journal.append([{ t: 'p', k: 'us-east-1/000000000000/q' }]);
+    journal.append('[{"t":"p","k":"us-east-1/000000000000/q"}]');
     journal.sync().then(() => console.log('answered'));
     setTimeout(() => console.log('still running'), 5000);
   `;
