@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { QueueAddress } from '../engine/address.js';
 import type { StateRecord } from '../engine/changes.js';
 import type { Engine } from '../engine/engine.js';
-import type { QueueRecord } from '../engine/records.js';
+import type { MessageRecord, QueueRecord } from '../engine/records.js';
 import type { Logger } from '../log.js';
 import { acquireLock } from './files.js';
 import { Journal, journalNumbers, journalPath, replayJournal, restoredState, restoring, type Op } from './journal.js';
@@ -29,7 +29,7 @@ const keyOf = (q: QueueAddress): string => `${q.region}/${q.accountId}/${q.name}
  * a queue where it first appears (before its messages), a message or move task where it last
  * changed (after any purge). A queue deleted and created again starts a new generation.
  */
-function journalOps(pending: readonly StateRecord[]): Op[] {
+export function journalOps(pending: readonly StateRecord[]): Op[] {
   // Keys are built once per queue address object (records of one queue share it), not per record.
   const keys = new Map<QueueAddress, string>();
   const key = (a: QueueAddress): string => {
@@ -107,6 +107,36 @@ function journalOps(pending: readonly StateRecord[]): Op[] {
     }
   });
   return ops;
+}
+
+/** A message record's JSON as `JSON.stringify` writes it (same members, same order), in about half the time. */
+function recordJson(r: MessageRecord): string {
+  return `{"data":${JSON.stringify(r.data)},"state":"${r.state}","deadline":${r.deadline},"receiveCount":${r.receiveCount},"firstReceiveTimestamp":${r.firstReceiveTimestamp},"receivedAt":${r.receivedAt},"receiptNonce":${JSON.stringify(r.receiptNonce)},"enqueuedAt":${r.enqueuedAt}}`;
+}
+type Written = 'data' | 'state' | 'deadline' | 'receiveCount' | 'firstReceiveTimestamp' | 'receivedAt' | 'receiptNonce' | 'enqueuedAt';
+/** Does not compile once MessageRecord has a member that recordJson does not write. */
+type Complete<T extends never> = T;
+type RecordJsonIsComplete = Complete<Exclude<keyof MessageRecord, Written>>;
+
+/**
+ * The journal line of a commit, without its newline: the JSON of `journalOps(pending)`, its
+ * message records by recordJson. A commit of stored messages of one queue (a send) needs none
+ * of journalOps' bookkeeping: every record is a new message, each written once.
+ */
+export function journalLine(pending: readonly StateRecord[]): string {
+  const first = pending[0];
+  if (first?.type === 'messageStored' && pending.every((p) => p.type === 'messageStored' && p.address === first.address)) {
+    const head = `{"t":"m","k":${JSON.stringify(keyOf(first.address))},"r":`;
+    let line = '[';
+    for (const p of pending as readonly Extract<StateRecord, { message: MessageRecord }>[]) line += (line === '[' ? head : `,${head}`) + recordJson(p.message) + '}';
+    return line + ']';
+  }
+  let line = '[';
+  for (const op of journalOps(pending)) {
+    if (line !== '[') line += ',';
+    line += op.t === 'm' ? `{"t":"m","k":${JSON.stringify(op.k)},"r":${recordJson(op.r)}}` : JSON.stringify(op);
+  }
+  return line + ']';
 }
 
 export class Store {
@@ -188,7 +218,7 @@ export class Store {
       return Promise.resolve();
     }
     if (this.pending.length > 0) {
-      this.journal.append(journalOps(this.pending));
+      this.journal.append(journalLine(this.pending));
       this.pending = [];
     }
     return this.journal.sync();

@@ -6,7 +6,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { jsonClient } from '../support/clients.js';
@@ -78,6 +78,10 @@ test('kill -9 under load loses no acknowledged send or delete, keeps FIFO order 
     await load;
     await exited;
     expect(ackedSends.size).toBeGreaterThan(0);
+    // The kill left the newest journal as written: data, then its zero-filled space.
+    const newest = readdirSync(dataDir).filter((f) => /^journal-\d+\.jsonl$/.test(f)).sort((a, b) => parseInt(a.slice(8)) - parseInt(b.slice(8))).pop()!;
+    const journal = readFileSync(join(dataDir, newest));
+    expect(journal.indexOf(0)).toBeGreaterThan(0);
 
     ({ child, url } = await startChild(dataDir));
     const after = jsonClient(url);

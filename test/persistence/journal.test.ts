@@ -1,0 +1,153 @@
+import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Engine } from '../../src/engine/engine.js';
+import type { StateRecord } from '../../src/engine/changes.js';
+import type { QueueRecord } from '../../src/engine/records.js';
+import type { Logger } from '../../src/log.js';
+import { Journal, journalPath, replayJournal, restoring, type Op } from '../../src/persistence/journal.js';
+import { journalLine, journalOps, Store } from '../../src/persistence/store.js';
+
+/** The journal's write path (zero-filled space ahead of the data) and replay over it. */
+
+const tempDir = (): string => mkdtempSync(join(tmpdir(), 'sqs-emulator-journal-'));
+const quiet: Logger = { error() {}, warn() {}, info() {}, debug() {} };
+const warnings = (): { log: Logger; warned: string[] } => {
+  const warned: string[] = [];
+  return { log: { ...quiet, warn: (m) => warned.push(m) }, warned };
+};
+
+const queue = (name: string): QueueRecord => ({
+  region: 'us-east-1',
+  accountId: '000000000000',
+  name,
+  fifo: false,
+  settings: {},
+  deduplicationScope: 'queue',
+  tags: [],
+  createdTimestamp: 0,
+  lastModifiedTimestamp: 0,
+  lastPurgeAt: null,
+});
+const created = (name: string): Op => ({ t: 'q', r: queue(name) });
+const names = (path: string, log: Logger = quiet): string[] => {
+  const state = restoring(undefined);
+  replayJournal(path, state, log);
+  return [...state.entries.values()].map((e) => e.queue.name);
+};
+
+test('the journal is zero-filled ahead of its data; replay stops at the zeros', async () => {
+  const dir = tempDir();
+  const journal = new Journal(dir, () => 0, async () => {});
+  journal.open(1);
+  journal.append(JSON.stringify([created('a')]));
+  journal.append(JSON.stringify([created('b'), created('c')]));
+  await journal.sync();
+  const path = journalPath(dir, 1);
+  const bytes = readFileSync(path);
+  const end = bytes.indexOf(0);
+  expect(bytes.toString('utf8', 0, end).split('\n')).toHaveLength(3); // two lines, then ''
+  expect(bytes.length).toBeGreaterThanOrEqual(1024 * 1024);
+  expect(bytes.subarray(end).every((b) => b === 0)).toBe(true);
+
+  // Written over the zeros, not after them; the file grows ahead of the data as it fills.
+  for (let i = 0; i < 40; i++) journal.append(JSON.stringify(Array.from({ length: 50 }, (_, j) => created(`q${i}-${j}-${'x'.repeat(300)}`))));
+  await journal.sync();
+  journal.close();
+  const after = readFileSync(path);
+  expect(after.indexOf(0)).toBeGreaterThan(600_000);
+  expect(after.length - after.indexOf(0)).toBeGreaterThanOrEqual(512 * 1024);
+  const { log, warned } = warnings();
+  expect(names(path, log)).toHaveLength(3 + 40 * 50);
+  expect(warned).toEqual([]);
+});
+
+test('a torn last line before the zero-filled tail is dropped; an earlier corrupt line is an error', () => {
+  const dir = tempDir();
+  const path = journalPath(dir, 3);
+  const zeros = Buffer.alloc(8192);
+  writeFileSync(path, Buffer.concat([Buffer.from(`${JSON.stringify([created('kept')])}\n[{"t":"q","r":{"regi`), zeros]));
+  const { log, warned } = warnings();
+  expect(names(path, log)).toEqual(['kept']);
+  expect(warned).toEqual([expect.stringMatching(/dropped a torn last record \(20 bytes, never acknowledged\)/)]);
+
+  // Bytes after the first zero (a later write that reached the disk before an earlier one) are never read.
+  writeFileSync(path, Buffer.concat([Buffer.from(`${JSON.stringify([created('first')])}\n`), zeros, Buffer.from(`${JSON.stringify([created('later')])}\n`), zeros]));
+  expect(names(path)).toEqual(['first']);
+
+  writeFileSync(path, Buffer.concat([Buffer.from('not json\n[]\n'), zeros]));
+  expect(() => names(path)).toThrow(/journal-3\.jsonl is corrupt at line 1/);
+});
+
+test('a journal is never opened over an existing file (its data would be written over)', () => {
+  const dir = tempDir();
+  writeFileSync(journalPath(dir, 2), `${JSON.stringify([created('old')])}\n`);
+  const journal = new Journal(dir, () => 0, async () => {});
+  expect(() => journal.open(2)).toThrow(/EEXIST/);
+});
+
+test('a journal that outgrows its limit is folded into a snapshot and removed; a restart restores everything', async () => {
+  const dir = tempDir();
+  const address = { region: 'us-east-1', accountId: '000000000000', name: 'big' };
+  const open = async (): Promise<{ engine: Engine; store: Store }> => {
+    const engine = new Engine({});
+    const store = await Store.open(dir, engine, { mode: 'durable', snapshotIntervalMs: 60_000, log: quiet });
+    return { engine, store };
+  };
+  const { engine, store } = await open();
+  engine.createQueue(address, { fifo: false, attributes: {}, tags: new Map() });
+  const entries = Array.from({ length: 10 }, (_, j) => ({ Id: `m${j}`, MessageBody: 'x'.repeat(1500) }));
+  const journals = (): string[] => readdirSync(dir).filter((f) => f.startsWith('journal-'));
+  const first = journals();
+  // ≈ 1.9 KB per message: 10,000 messages pass the 16 MiB limit.
+  for (let i = 0; i < 1000; i++) {
+    engine.sendMessages(address, entries, { batch: true, senderId: '000000000000' });
+    await store.commit();
+  }
+  await store.commit();
+  for (let i = 0; i < 100 && journals().some((f) => first.includes(f)); i++) await new Promise((r) => setTimeout(r, 50));
+  expect(journals().some((f) => first.includes(f))).toBe(false);
+  expect(journals()).toHaveLength(1);
+  expect(statSync(join(dir, journals()[0]!)).size).toBeLessThan(16 * 1024 * 1024);
+  await store.close();
+
+  const again = await open();
+  expect(again.engine.getQueueAttributes(address, ['ApproximateNumberOfMessages'])).toEqual({ ApproximateNumberOfMessages: '10000' });
+  await again.store.close();
+}, 60_000);
+
+test('a journal line is the JSON of its ops, byte for byte, for messages in every state and any mix of changes', async () => {
+  const engine = new Engine({});
+  let pending: StateRecord[] = [];
+  engine.changes.subscribe('state', (r) => pending.push(r));
+  const lines: [string, string][] = [];
+  const commit = (): void => {
+    lines.push([journalLine(pending), JSON.stringify(journalOps(pending))]);
+    pending = [];
+  };
+  const address = (name: string) => ({ region: 'us-east-1', accountId: '000000000000', name });
+  const std = address('std');
+  const fifo = address('f.fifo');
+  engine.createQueue(std, { fifo: false, attributes: { VisibilityTimeout: '60' }, tags: new Map([['team', 'a']]) });
+  engine.createQueue(fifo, { fifo: true, attributes: { FifoQueue: 'true' }, tags: new Map() });
+  commit();
+  const sender = { batch: false, senderId: 'AKIA"quoted\\' };
+  engine.sendMessages(std, [
+    { Id: 'a', MessageBody: 'plain "quoted" \\ \u2028 é 😀' },
+    { Id: 'b', MessageBody: 'attrs', MessageAttributes: { s: { DataType: 'String', StringValue: 'v' }, b: { DataType: 'Binary', BinaryValue: Buffer.from([0, 1, 255]) } } },
+    { Id: 'c', MessageBody: 'late', DelaySeconds: 30 },
+  ], { ...sender, batch: true, traceHeader: 'Root=1-abc' });
+  commit(); // the fast path: stored messages of one queue
+  engine.sendMessages(fifo, [{ Id: 'f', MessageBody: 'f1', MessageGroupId: 'g', MessageDeduplicationId: 'd' }], { ...sender, batch: true });
+  commit(); // a deduplication entry and a message
+  const received = (await engine.receiveMessages(std, { maxNumberOfMessages: 10 })).messages;
+  engine.sendMessages(std, [{ Id: 'n', MessageBody: 'new' }], { ...sender, batch: true });
+  commit(); // updated (in flight) and stored together
+  engine.deleteMessage(std, received[0]!.receiptHandle);
+  engine.purgeQueue(fifo);
+  commit();
+  expect(lines.length).toBe(5);
+  for (const [line, expected] of lines) expect(line).toBe(expected);
+  expect(lines.some(([line]) => line.includes('"state":"inflight"') && line.includes('"state":"ready"'))).toBe(true);
+  expect(lines.some(([line]) => line.includes('"state":"delayed"') && line.includes('"BinaryValue":"AAH/"'))).toBe(true);
+});
