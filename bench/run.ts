@@ -118,7 +118,7 @@ async function fill(s: Server, q: string, n: number) {
 }
 
 const N = QUICK ? { persisted: 100_000, send: 3000, batch: 1500, drain: 10_000, poll: 50, fifo: 3000, queues: 300, backlog: 100_000, fauxBacklog: 100_000, backRecv: 500 }
-  : { persisted: 1_000_000, send: 10_000, batch: 4000, drain: 30_000, poll: 200, fifo: 10_000, queues: 10_000, backlog: 1_000_000, fauxBacklog: 200_000, backRecv: 2000 };
+  : { persisted: 1_000_000, send: 10_000, batch: 4000, drain: 30_000, poll: 1000, fifo: 10_000, queues: 10_000, backlog: 1_000_000, fauxBacklog: 200_000, backRecv: 2000 };
 const TIME = QUICK ? 8000 : 20_000;
 const CONC = 12;
 
