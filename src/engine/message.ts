@@ -98,7 +98,7 @@ function toOffset(t: number): number {
 }
 const fromOffset = (o: number): number => (o === UNSET ? 0 : o + ORIGIN);
 
-/** The state in the two low bits of `bits`, the receive count above them. */
+/** The state in the two low bits of `bits`, then the removed flag, the receive count above them. */
 const STATES: readonly MessageState[] = ['ready', 'delayed', 'inflight'];
 const STATE_BITS: Readonly<Record<MessageState, number>> = { ready: 0, delayed: 1, inflight: 2 };
 
@@ -117,7 +117,7 @@ export class Message implements Task, MessageData {
   /** The optional members and the SenderId: the object it was built from, or its sender's shared one. */
   private readonly extras: Extras;
   version = 0;
-  /** State (2 bits) and receive count. */
+  /** State (2 bits), removed (1 bit) and receive count. */
   private bits = 0;
   private deadlineOffset = UNSET;
   private firstReceiveOffset = UNSET;
@@ -205,12 +205,21 @@ export class Message implements Task, MessageData {
     this.bits = (this.bits & ~3) | STATE_BITS[state];
   }
 
+  /** No longer stored: deleted, expired, purged, moved away or its queue deleted. */
+  get removed(): boolean {
+    return (this.bits & 4) !== 0;
+  }
+
+  markRemoved(): void {
+    this.bits |= 4;
+  }
+
   get receiveCount(): number {
-    return this.bits >>> 2;
+    return this.bits >>> 3;
   }
 
   set receiveCount(count: number) {
-    this.bits = (count << 2) | (this.bits & 3);
+    this.bits = (count << 3) | (this.bits & 7);
   }
 
   /** Epoch ms when a delayed or in-flight message becomes visible. */
@@ -262,6 +271,8 @@ export class MessageList {
   size = 0;
 
   private readonly age: boolean;
+  /** Open `walk()`s: the last message each was given (none yet: it goes on from the head). */
+  private cursors: Set<{ last: Message | undefined }> | undefined;
 
   constructor(private readonly links: Links) {
     this.age = links[0] === 'agePrev';
@@ -292,6 +303,7 @@ export class MessageList {
    * this the drain's most expensive engine function (issue 19, round 2).
    */
   remove(m: Message): void {
+    if (this.cursors) for (const c of this.cursors) if (c.last === m) c.last = m.agePrev;
     if (this.age) {
       const p = m.agePrev;
       const n = m.ageNext;
@@ -324,6 +336,28 @@ export class MessageList {
     this.head = undefined;
     this.tail = undefined;
     this.size = 0;
+    if (this.cursors) for (const c of this.cursors) c.last = undefined;
+  }
+
+  /**
+   * Age lists: every message oldest first, read lazily and live as a Map's iterator is: one
+   * removed before it is reached is skipped, one added is visited (snapshots).
+   */
+  *walk(): Generator<Message> {
+    const cursor: { last: Message | undefined } = { last: undefined };
+    const cursors = (this.cursors ??= new Set());
+    cursors.add(cursor);
+    try {
+      for (;;) {
+        const m = cursor.last ? cursor.last.ageNext : this.head;
+        if (!m) return;
+        cursor.last = m;
+        yield m;
+      }
+    } finally {
+      cursors.delete(cursor);
+      if (cursors.size === 0 && this.cursors === cursors) this.cursors = undefined;
+    }
   }
 
   *[Symbol.iterator](): IterableIterator<Message> {

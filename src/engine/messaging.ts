@@ -80,7 +80,7 @@ export function sendBatch(queue: Queue, entries: readonly (MessageInput & { Id: 
 export function deleteByHandle(queue: Queue, receiptHandle: string): void {
   const parsed = parseReceiptHandle(receiptHandle);
   if (!parsed) throw errors.receiptHandleIsInvalid(receiptHandle);
-  const message = queue.messages.get(parsed.messageId);
+  const message = queue.index.get(parsed.messageId);
   if (!message) return;
   if (queue.fifo && (message.state !== 'inflight' || message.receiptNonce !== parsed.nonce)) {
     throw errors.invalidParameterValueFor('ReceiptHandle', receiptHandle, 'The receipt handle has expired.');
@@ -100,7 +100,7 @@ export function changeVisibilityByHandle(queue: Queue, receiptHandle: string, vi
   }
   const parsed = parseReceiptHandle(receiptHandle);
   if (!parsed) throw errors.receiptHandleIsInvalid(receiptHandle);
-  const message = queue.messages.get(parsed.messageId);
+  const message = queue.index.get(parsed.messageId);
   if (!message || message.receiptNonce !== parsed.nonce || message.state === 'delayed') {
     throw errors.invalidParameterValueFor('ReceiptHandle', receiptHandle, 'Message does not exist or is not available for visibility timeout change.');
   }

@@ -55,7 +55,7 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
 
   // Made on first use: most queues never need most of them (10,000 empty queues are 10,000 of each).
   #tags: Map<string, string> | undefined;
-  #messages: Map<string, Message> | undefined;
+  #index: Map<string, Message> | undefined;
   #fair: FairQueue | undefined;
   #groups: FifoGroups | undefined;
   #deduplication: Deduplication | undefined;
@@ -83,7 +83,8 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
   get identity(): QueueIdentity { return (this.#identity ??= Object.freeze({ name: this.address.name, region: this.address.region, accountId: this.address.accountId, arn: this.arn })); }
   get retention(): Retention { return (this.#retention ??= new Retention(this, this.env.scheduler, this.env.retention)); }
   get tags(): Map<string, string> { return (this.#tags ??= new Map()); }
-  get messages(): Map<string, Message> { return (this.#messages ??= new Map()); }
+  /** By id, the messages a receipt handle can name: received here at least once, or moved in (not on send). */
+  get index(): Map<string, Message> { return (this.#index ??= new Map()); }
   /** Standard queues: visible messages, ungrouped and per tenant (fairQueue.ts). */
   get fair(): FairQueue { return (this.#fair ??= new FairQueue(this, this.env)); }
   get groups(): FifoGroups { return (this.#groups ??= new FifoGroups()); }
@@ -143,10 +144,9 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
     return data;
   }
 
-  /** Enters a new message: the maps, its tenant or group, the retention deadline. */
+  /** Enters a new message: the age list, its tenant or group, the retention deadline. */
   enqueue(message: Message, now: number): void {
     message.enqueuedAt = now;
-    this.messages.set(message.data.id, message);
     this.age.push(message);
     if (this.age.size === 1) this.retention.schedule();
     if (this.fifo) this.groups.groupOf(message.data.groupId ?? '').messages.push(message);
@@ -163,7 +163,7 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
     const visibilityMs = (options.visibilityTimeout ?? this.settings.visibilityTimeout) * 1000;
     const attemptId = this.fifo ? options.receiveRequestAttemptId : undefined;
     if (attemptId !== undefined) {
-      const retried = this.attempts.retry(attemptId, now, (m) => m.state === 'inflight' && this.messages.get(m.data.id) === m);
+      const retried = this.attempts.retry(attemptId, now, (m) => m.state === 'inflight' && !m.removed);
       if (retried) {
         for (const r of retried) {
           const message = ReceivedMessage.message(r);
@@ -234,6 +234,7 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
     message.state = 'inflight';
     this.inflightCount++;
     if (!this.fifo) this.fair.take(message);
+    if (message.receiveCount === 0) this.index.set(message.data.id, message);
     message.receiveCount++;
     if (message.firstReceiveTimestamp === 0) message.firstReceiveTimestamp = now;
     message.receivedAt = now;
@@ -282,7 +283,7 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
   giveBack(received: readonly ReceivedMessage[]): void {
     for (let i = received.length - 1; i >= 0; i--) {
       const message = ReceivedMessage.message(received[i]!);
-      if (message.state !== 'inflight' || this.messages.get(message.data.id) !== message) continue;
+      if (message.state !== 'inflight' || message.removed) continue;
       message.version++;
       this.release(message, true);
     }
@@ -298,7 +299,7 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
     const now = this.env.clock.now();
     if (this.env.strict && now - this.lastPurgeAt < limits.purgeIntervalMs) throw errors.purgeQueueInProgress(this.name);
     this.lastPurgeAt = now;
-    const count = this.messages.size;
+    const count = this.age.size;
     this.purgeAll(true);
     if (this.env.changes.messages) this.env.changes.purged(this.identity, count);
   }
@@ -311,7 +312,7 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
   }
 
   onDeadline(message: Message): void {
-    if (this.deleted || this.messages.get(message.data.id) !== message) return;
+    if (this.deleted || message.removed) return;
     if (message.state === 'delayed') {
       this.delayedCount--;
       if (!this.fifo) this.fair.undelayed(message);
@@ -338,6 +339,7 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
       message.firstReceiveTimestamp = source.firstReceiveTimestamp;
     }
     this.enqueue(message, now);
+    this.index.set(data.id, message);
     this.makeReady(message);
     if (this.env.changes.state) this.stored(message, 'messageStored');
     this.#waiters?.wake();
@@ -345,7 +347,8 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
 
   /** Everything goes; `announce`: a PurgeQueue, whose noisy tenants are announced quiet. */
   private purgeAll(announce = false): void {
-    this.#messages?.clear();
+    for (let m = this.age.head; m; m = m.ageNext) m.markRemoved();
+    this.#index?.clear();
     this.#fair?.clear(announce);
     this.age.clear();
     this.#groups?.clear();
@@ -380,8 +383,9 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
 
   remove(message: Message): void {
     if (this.env.changes.state) this.env.changes.emitState({ type: 'messageRemoved', address: this.address, messageId: message.data.id });
-    this.messages.delete(message.data.id);
+    this.#index?.delete(message.data.id);
     this.age.remove(message);
+    message.markRemoved();
     message.version++;
     if (message.state === 'ready') this.readyCount--;
     else if (message.state === 'inflight') this.inflightCount--;

@@ -56,7 +56,7 @@ export function restoreContents(q: Queue, stored: Iterable<StoredMessage>, dedup
   }
   if (!ordered) messages.sort((a, b) => a.enqueuedAt - b.enqueuedAt);
   for (const message of messages) {
-    q.messages.set(message.data.id, message);
+    if (message.receiveCount > 0) q.index.set(message.data.id, message);
     q.age.push(message);
     if (q.fifo) q.groups.groupOf(message.data.groupId ?? '').messages.push(message);
     else q.fair.sent(message, message.enqueuedAt);
@@ -74,5 +74,5 @@ export function restoreContents(q: Queue, stored: Iterable<StoredMessage>, dedup
   if (q.fifo) q.groups.reorder();
   else q.fair.restored();
   q.retention.schedule();
-  q.attempts.restore(attempts, q.env.clock.now(), (id) => q.messages.get(id));
+  q.attempts.restore(attempts, q.env.clock.now(), (id) => q.index.get(id));
 }

@@ -63,14 +63,14 @@ export function stats(queue: Queue): QueueStats {
 }
 
 function* messageJson(queue: Queue): Iterator<string> {
-  for (const m of queue.messages.values()) yield messageLineJson(m);
+  for (const m of queue.age.walk()) yield messageLineJson(m);
 }
 
 /**
  * The state for a snapshot: each queue's record and deduplication entries, taken now, and a
- * live iterator over its messages' JSON, read later, slice by slice, by persistence. A Map's
- * iterator survives changes: a message removed before it is reached is skipped, one added
- * is visited. Every change made meanwhile is also in the journal that follows the snapshot.
+ * live iterator over its messages' JSON, read later, slice by slice, by persistence
+ * (`MessageList.walk`: a message removed before it is reached is skipped, one added is
+ * visited). Every change made meanwhile is also in the journal that follows the snapshot.
  */
 export function exportParts(queues: Iterable<Queue>, now: number): SnapshotPart[] {
   return [...queues].map((q) => ({

@@ -180,23 +180,28 @@ export class SnapshotFile {
             // straight into a buffer outside the JS heap, so that no slice leaves garbage that
             // the young generation has to copy (long scavenges were the snapshot's longest stalls).
             const messages = part.messages;
-            for (let next = messages.next(); !next.done; ) {
-              const until = performance.now() + SLICE_MS;
-              let chunk = Buffer.allocUnsafe(SLICE_BYTES);
-              let used = 0;
-              do {
-                for (let n = 0; n < 256 && !next.done; n++, next = messages.next()) {
-                  const line = `${next.value}\n`;
-                  if (used + line.length * 3 > chunk.length) {
-                    if (used > 0) yield chunk.subarray(0, used);
-                    chunk = Buffer.allocUnsafe(Math.max(SLICE_BYTES, line.length * 3));
-                    used = 0;
+            // A write given up midway closes its reader (a queue keeps a cursor per open reader).
+            try {
+              for (let next = messages.next(); !next.done; ) {
+                const until = performance.now() + SLICE_MS;
+                let chunk = Buffer.allocUnsafe(SLICE_BYTES);
+                let used = 0;
+                do {
+                  for (let n = 0; n < 256 && !next.done; n++, next = messages.next()) {
+                    const line = `${next.value}\n`;
+                    if (used + line.length * 3 > chunk.length) {
+                      if (used > 0) yield chunk.subarray(0, used);
+                      chunk = Buffer.allocUnsafe(Math.max(SLICE_BYTES, line.length * 3));
+                      used = 0;
+                    }
+                    used += chunk.write(line, used);
                   }
-                  used += chunk.write(line, used);
-                }
-              } while (!next.done && performance.now() < until);
-              if (used > 0) yield chunk.subarray(0, used);
-              await new Promise((r) => setImmediate(r));
+                } while (!next.done && performance.now() < until);
+                if (used > 0) yield chunk.subarray(0, used);
+                await new Promise((r) => setImmediate(r));
+              }
+            } finally {
+              messages.return?.();
             }
           }
           yield `{"moveTasks":${JSON.stringify(moveTasks)}}\n{"deleted":${JSON.stringify(deleted)}}\n{"end":true}\n`;
