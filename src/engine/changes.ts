@@ -1,19 +1,21 @@
 import type { QueueAddress } from './address.js';
 import { groupEvent, invocationEvent, messageEvent, type GroupEventType, type GroupFigures, type InvocationEventType, type InvocationFigures, type MessageEventExtra, type MessageEventType, type NoisyReason, type QueueIdentity, type QuietReason, type SqsEvent, type SqsEventType } from './events.js';
 import type { Message } from './message.js';
-import type { AttemptRecord, DeduplicationRecord, MessageRecord, MoveTaskRecord, QueueRecord } from './records.js';
+import type { AttemptRecord, DeduplicationRecord, MoveTaskRecord, QueueRecord } from './records.js';
 
 /**
  * The engine's one change stream: plain, serialisable records that persistence (topic
- * `state`), the toolkit's spies (`events`) and the metrics (`tally`) consume. A record is
- * built only when its topic has a listener: with none, emission sites cost one boolean test.
+ * `state`), the toolkit's spies (`events`) and the metrics (`tally`) consume, except that a
+ * message change carries the live Message: a listener reads it at once (`messageRecord` or
+ * `messageJson`), as it changes later. A record is built only when its topic has a listener:
+ * with none, emission sites cost one boolean test.
  */
 
 /** Durable state changes, in the order they happened (persistence replays them). */
 export type StateRecord =
   | { readonly type: 'queueCreated' | 'queueUpdated' | 'queuePurged'; readonly queue: QueueRecord }
   | { readonly type: 'queueDeleted'; readonly address: QueueAddress; readonly deletedAt?: number }
-  | { readonly type: 'messageStored' | 'messageUpdated'; readonly address: QueueAddress; readonly message: MessageRecord }
+  | { readonly type: 'messageStored' | 'messageUpdated'; readonly address: QueueAddress; readonly message: Message }
   | { readonly type: 'messageRemoved'; readonly address: QueueAddress; readonly messageId: string }
   | { readonly type: 'deduplicationEntry'; readonly address: QueueAddress; readonly entry: DeduplicationRecord }
   | { readonly type: 'receiveAttempt'; readonly address: QueueAddress; readonly attempt: AttemptRecord }

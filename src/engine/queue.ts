@@ -10,7 +10,6 @@ import { FifoGroups } from './fifoGroups.js';
 import { Message, MessageList, plainData, type MessageData, type MessageOwner } from './message.js';
 import type { Random } from './random.js';
 import { makeReceiptHandle, ReceiveAttempts, ReceivedMessage } from './receipts.js';
-import { messageRecord } from './records.js';
 import { Retention, type RetentionOwner } from './retention.js';
 import type { Scheduler } from './scheduler.js';
 import { QueueSettings } from './queueSettings.js';
@@ -107,7 +106,7 @@ export class Queue implements MessageOwner, WaiterOwner, RetentionOwner {
 
   /** Announces a message's new state (call only when `changes.state`). */
   stored(message: Message, type: 'messageStored' | 'messageUpdated' = 'messageUpdated'): void {
-    this.env.changes.emitState({ type, address: this.address, message: messageRecord(message) });
+    this.env.changes.emitState({ type, address: this.address, message });
   }
 
   // ---- messages -------------------------------------------------------------------------

@@ -31,6 +31,9 @@ const fdatasyncAsync = promisify(fdatasync);
 const DEPTH = 2;
 /** Zero-filled space is added this many bytes at a time, ahead of the data. */
 const FILL = 1024 * 1024;
+/** Size of the buffer a group is encoded into; one grown past BUFFER_KEPT is dropped after its group. */
+const BUFFER_START = 64 * 1024;
+const BUFFER_KEPT = 1024 * 1024;
 
 export const journalPath = (dir: string, n: number): string => join(dir, `journal-${n}.jsonl`);
 
@@ -232,7 +235,9 @@ export class Journal {
   private bytes = 0;
   /** End of the zero-filled space (the file's size). */
   private filled = 0;
-  private buffer = '';
+  /** The next group's bytes: `pending` of them, encoded as appended (one buffer, reused). */
+  private buffer = Buffer.allocUnsafe(BUFFER_START);
+  private pending = 0;
   private waiting: (() => void)[] = [];
   /** The flush under way, if any. */
   flushing: Promise<void> | undefined;
@@ -276,12 +281,20 @@ export class Journal {
 
   /** Adds the line of one group of changes (a JSON list of ops, without its newline), written by the next flush. */
   append(line: string): void {
-    this.buffer += line + '\n';
+    // UTF-8 needs at most 3 bytes per UTF-16 unit.
+    const need = this.pending + line.length * 3 + 1;
+    if (need > this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.max(need, this.buffer.length * 2));
+      this.buffer.copy(grown, 0, 0, this.pending);
+      this.buffer = grown;
+    }
+    this.pending += this.buffer.write(line, this.pending, 'utf8');
+    this.buffer[this.pending++] = 10;
   }
 
   /** Resolves once everything appended so far is synced. */
   sync(): Promise<void> {
-    if (this.buffer === '' && !this.flushing) return Promise.resolve();
+    if (this.pending === 0 && !this.flushing) return Promise.resolve();
     return new Promise((resolve) => {
       this.waiting.push(resolve);
       if (!this.flushing) this.flushing = new Promise((done) => (this.flushed = done));
@@ -313,16 +326,18 @@ export class Journal {
   }
 
   private commitGroup(): void {
-    if (this.buffer === '') {
+    if (this.pending === 0) {
       if (this.inFlight === 0) void this.finish();
       return;
     }
-    // One buffer per commit: encoded once, written whole, its length known without a rescan.
-    const bytes = Buffer.from(this.buffer, 'utf8');
+    // Written synchronously (into the page cache): the buffer is free again once written.
+    const bytes = this.buffer.subarray(0, this.pending);
     const waiters = this.waiting;
-    this.buffer = '';
+    this.pending = 0;
     this.waiting = [];
     this.write(bytes);
+    // A large group (big bodies) does not keep its buffer.
+    if (this.buffer.length > BUFFER_KEPT) this.buffer = Buffer.allocUnsafe(BUFFER_START);
     this.inFlight++;
     // The sync runs off the event loop: requests keep being served meanwhile, and their
     // changes form the next group.
@@ -330,7 +345,7 @@ export class Journal {
     this.tail = Promise.all([synced, this.tail]).then(() => {
       this.inFlight--;
       for (const w of waiters) w();
-      if (this.buffer !== '') this.schedule();
+      if (this.pending !== 0) this.schedule();
       else if (this.inFlight === 0 && !this.scheduled) void this.finish();
     });
   }

@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { QueueAddress } from '../engine/address.js';
 import type { StateRecord } from '../engine/changes.js';
 import type { Engine } from '../engine/engine.js';
-import type { MessageRecord, QueueRecord } from '../engine/records.js';
+import { messageJson, type MessageRecord, type QueueRecord } from '../engine/records.js';
 import type { Logger } from '../log.js';
 import { acquireLock } from './files.js';
 import { Journal, journalNumbers, journalPath, replayJournal, restoredState, restoring, type Op } from './journal.js';
@@ -25,11 +25,29 @@ export type PersistenceMode = 'durable' | 'snapshot';
 const keyOf = (q: QueueAddress): string => `${q.region}/${q.accountId}/${q.name}`;
 
 /**
- * The journal line of a commit: each record written once, with its latest state in the commit:
+ * Changes heard from the engine since the last commit. A message change's record JSON is
+ * taken when it is heard (the Message changes later), without building the record.
+ */
+export class Changes {
+  readonly records: StateRecord[] = [];
+  /** Per record, a message change's record JSON (`messageJson`), else ''. */
+  readonly texts: string[] = [];
+
+  add(r: StateRecord): void {
+    this.records.push(r);
+    this.texts.push(r.type === 'messageStored' || r.type === 'messageUpdated' ? messageJson(r.message) : '');
+  }
+}
+
+/** An op of a commit, a message's as the index of its change in the commit. */
+type Planned = Op | { t: 'mi'; k: string; i: number };
+
+/**
+ * The ops of a commit: each record written once, with its latest state in the commit:
  * a queue where it first appears (before its messages), a message or move task where it last
  * changed (after any purge). A queue deleted and created again starts a new generation.
  */
-export function journalOps(pending: readonly StateRecord[]): Op[] {
+function plan(pending: readonly StateRecord[]): Planned[] {
   // Keys are built once per queue address object (records of one queue share it), not per record.
   const keys = new Map<QueueAddress, string>();
   const key = (a: QueueAddress): string => {
@@ -60,7 +78,7 @@ export function journalOps(pending: readonly StateRecord[]): Op[] {
     return runMessages;
   };
   pending.forEach((p, i) => {
-    if (p.type === 'messageStored' || p.type === 'messageUpdated') messages(p.address).set(p.message.data.id, i);
+    if (p.type === 'messageStored' || p.type === 'messageUpdated') messages(p.address).set(p.message.id, i);
     else if (p.type === 'moveTask') last.set(p.task.taskId, i);
     else if (p.type === 'queueCreated' || p.type === 'queueUpdated' || p.type === 'queuePurged') latestQueue.set(queueKey(p.queue), p.queue);
     else if (p.type === 'queueDeleted') {
@@ -71,12 +89,12 @@ export function journalOps(pending: readonly StateRecord[]): Op[] {
   runAddress = undefined;
   generation.clear();
   const seen = new Set<string>();
-  const ops: Op[] = [];
+  const ops: Planned[] = [];
   pending.forEach((p, i) => {
     switch (p.type) {
       case 'messageStored':
       case 'messageUpdated':
-        if (messages(p.address).get(p.message.data.id) === i) ops.push({ t: 'm', k: key(p.address), r: p.message });
+        if (messages(p.address).get(p.message.id) === i) ops.push({ t: 'mi', k: key(p.address), i });
         break;
       case 'moveTask':
         if (last.get(p.task.taskId) === i) ops.push({ t: 'mt', r: p.task });
@@ -109,39 +127,35 @@ export function journalOps(pending: readonly StateRecord[]): Op[] {
   return ops;
 }
 
-/** A message record's JSON as `JSON.stringify` writes it (same members, same order), in about half the time. */
-function recordJson(r: MessageRecord): string {
-  return `{"data":${JSON.stringify(r.data)},"state":"${r.state}","deadline":${r.deadline},"receiveCount":${r.receiveCount},"firstReceiveTimestamp":${r.firstReceiveTimestamp},"receivedAt":${r.receivedAt},"receiptNonce":${JSON.stringify(r.receiptNonce)},"enqueuedAt":${r.enqueuedAt}}`;
+/** The ops of a commit, each message's record as `recordOf` gives it (by index of its change). */
+export function journalOps(pending: readonly StateRecord[], recordOf: (i: number) => MessageRecord): Op[] {
+  return plan(pending).map((op) => (op.t === 'mi' ? { t: 'm', k: op.k, r: recordOf(op.i) } : op));
 }
-type Written = 'data' | 'state' | 'deadline' | 'receiveCount' | 'firstReceiveTimestamp' | 'receivedAt' | 'receiptNonce' | 'enqueuedAt';
-/** Does not compile once MessageRecord has a member that recordJson does not write. */
-type Complete<T extends never> = T;
-type RecordJsonIsComplete = Complete<Exclude<keyof MessageRecord, Written>>;
 
 /**
- * The journal line of a commit, without its newline: the JSON of `journalOps(pending)`, its
- * message records by recordJson. A commit of stored messages of one queue (a send) needs none
- * of journalOps' bookkeeping: every record is a new message, each written once.
+ * The journal line of a commit, without its newline: the JSON of its ops, each message's
+ * record the JSON taken when it changed. A commit of stored messages of one queue (a send)
+ * needs no planning: every record is a new message, each written once.
  */
-export function journalLine(pending: readonly StateRecord[]): string {
-  const first = pending[0];
-  if (first?.type === 'messageStored' && pending.every((p) => p.type === 'messageStored' && p.address === first.address)) {
+export function journalLine({ records, texts }: Changes): string {
+  const first = records[0];
+  if (first?.type === 'messageStored' && records.every((p) => p.type === 'messageStored' && p.address === first.address)) {
     const head = `{"t":"m","k":${JSON.stringify(keyOf(first.address))},"r":`;
     let line = '[';
-    for (const p of pending as readonly Extract<StateRecord, { message: MessageRecord }>[]) line += (line === '[' ? head : `,${head}`) + recordJson(p.message) + '}';
+    for (const text of texts) line += (line === '[' ? head : `,${head}`) + text + '}';
     return line + ']';
   }
   let line = '[';
-  for (const op of journalOps(pending)) {
+  for (const op of plan(records)) {
     if (line !== '[') line += ',';
-    line += op.t === 'm' ? `{"t":"m","k":${JSON.stringify(op.k)},"r":${recordJson(op.r)}}` : JSON.stringify(op);
+    line += op.t === 'mi' ? `{"t":"m","k":${JSON.stringify(op.k)},"r":${texts[op.i]!}}` : JSON.stringify(op);
   }
   return line + ']';
 }
 
 export class Store {
   /** Changes heard from the engine since the last commit. */
-  private pending: StateRecord[] = [];
+  private pending = new Changes();
   private unsubscribe: (() => void) | undefined;
   private readonly journal: Journal;
   private timer: NodeJS.Timeout | undefined;
@@ -185,7 +199,7 @@ export class Store {
       // snapshot is written, the old one and the old journals still hold everything.
       const next = Math.max(first, ...journals, 0) + 1;
       store.journal.open(next);
-      store.unsubscribe = engine.changes.subscribe('state', (record) => store.pending.push(record));
+      store.unsubscribe = engine.changes.subscribe('state', (record) => store.pending.add(record));
       void snapshotFile.write(engine, next).then(
         () => {
           for (const n of journals) store.journal.remove(n);
@@ -214,12 +228,12 @@ export class Store {
    */
   commit(): Promise<void> {
     if (this.mode === 'snapshot' || this.closed) {
-      this.pending = [];
+      this.pending = new Changes();
       return Promise.resolve();
     }
-    if (this.pending.length > 0) {
+    if (this.pending.records.length > 0) {
       this.journal.append(journalLine(this.pending));
-      this.pending = [];
+      this.pending = new Changes();
     }
     return this.journal.sync();
   }
@@ -232,7 +246,7 @@ export class Store {
   }
 
   private async snapshotNow(): Promise<void> {
-    this.pending = [];
+    this.pending = new Changes();
     await this.snapshot.write(this.engine, this.journal.number);
   }
 

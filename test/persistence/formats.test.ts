@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { ManualClock, startEmulator } from '../../src/index.js';
 import type { QueueAddress } from '../../src/engine/address.js';
 import { Engine } from '../../src/engine/engine.js';
-import type { MessageRecord } from '../../src/engine/records.js';
+import { messageRecord, type MessageRecord } from '../../src/engine/records.js';
 
 const quiet = { port: 0, logLevel: 'silent' as const };
 const tempDir = (): string => mkdtempSync(join(tmpdir(), 'sqs-emulator-formats-'));
@@ -23,7 +23,7 @@ async function populated(clock: ManualClock): Promise<{ engine: Engine; records:
   engine.changes.subscribe('state', (r) => {
     if (r.type !== 'messageStored' && r.type !== 'messageUpdated') return;
     if (!records.has(r.address.name)) records.set(r.address.name, new Map());
-    records.get(r.address.name)!.set(r.message.data.id, r.message);
+    records.get(r.address.name)!.set(r.message.id, messageRecord(r.message));
   });
   engine.createQueue(std, { fifo: false, attributes: {}, tags: new Map([['team', 'a']]) });
   engine.createQueue(fifo, { fifo: true, attributes: {}, tags: new Map() });

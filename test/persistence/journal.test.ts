@@ -2,11 +2,10 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine.js';
-import type { StateRecord } from '../../src/engine/changes.js';
-import type { QueueRecord } from '../../src/engine/records.js';
+import { messageRecord, type MessageRecord, type QueueRecord } from '../../src/engine/records.js';
 import type { Logger } from '../../src/log.js';
 import { Journal, journalPath, replayJournal, restoring, type Op } from '../../src/persistence/journal.js';
-import { journalLine, journalOps, Store } from '../../src/persistence/store.js';
+import { Changes, journalLine, journalOps, Store } from '../../src/persistence/store.js';
 
 /** The journal's write path (zero-filled space ahead of the data) and replay over it. */
 
@@ -51,14 +50,16 @@ test('the journal is zero-filled ahead of its data; replay stops at the zeros', 
   expect(bytes.subarray(end).every((b) => b === 0)).toBe(true);
 
   // Written over the zeros, not after them; the file grows ahead of the data as it fills.
-  for (let i = 0; i < 40; i++) journal.append(JSON.stringify(Array.from({ length: 50 }, (_, j) => created(`q${i}-${j}-${'x'.repeat(300)}`))));
+  for (let i = 0; i < 40; i++) journal.append(JSON.stringify(Array.from({ length: 50 }, (_, j) => created(`q${i}-${j}-${'xé😀'.repeat(75)}`))));
   await journal.sync();
   journal.close();
   const after = readFileSync(path);
   expect(after.indexOf(0)).toBeGreaterThan(600_000);
   expect(after.length - after.indexOf(0)).toBeGreaterThanOrEqual(512 * 1024);
   const { log, warned } = warnings();
-  expect(names(path, log)).toHaveLength(3 + 40 * 50);
+  const all = names(path, log);
+  expect(all).toHaveLength(3 + 40 * 50);
+  expect(all.at(-1)).toBe(`q39-49-${'xé😀'.repeat(75)}`);
   expect(warned).toEqual([]);
 });
 
@@ -118,12 +119,18 @@ test('a journal that outgrows its limit is folded into a snapshot and removed; a
 
 test('a journal line is the JSON of its ops, byte for byte, for messages in every state and any mix of changes', async () => {
   const engine = new Engine({});
-  let pending: StateRecord[] = [];
-  engine.changes.subscribe('state', (r) => pending.push(r));
+  let pending = new Changes();
+  /** Each message change's record as built when it was heard. */
+  let copies: (MessageRecord | undefined)[] = [];
+  engine.changes.subscribe('state', (r) => {
+    pending.add(r);
+    copies.push(r.type === 'messageStored' || r.type === 'messageUpdated' ? messageRecord(r.message) : undefined);
+  });
   const lines: [string, string][] = [];
   const commit = (): void => {
-    lines.push([journalLine(pending), JSON.stringify(journalOps(pending))]);
-    pending = [];
+    lines.push([journalLine(pending), JSON.stringify(journalOps(pending.records, (i) => copies[i]!))]);
+    pending = new Changes();
+    copies = [];
   };
   const address = (name: string) => ({ region: 'us-east-1', accountId: '000000000000', name });
   const std = address('std');
@@ -136,6 +143,7 @@ test('a journal line is the JSON of its ops, byte for byte, for messages in ever
     { Id: 'a', MessageBody: 'plain "quoted" \\ \u2028 é 😀' },
     { Id: 'b', MessageBody: 'attrs', MessageAttributes: { s: { DataType: 'String', StringValue: 'v' }, b: { DataType: 'Binary', BinaryValue: Buffer.from([0, 1, 255]) } } },
     { Id: 'c', MessageBody: 'late', DelaySeconds: 30 },
+    { Id: 'd', MessageBody: 'tab\tand\r\nnewline' },
   ], { ...sender, batch: true, traceHeader: 'Root=1-abc' });
   commit(); // the fast path: stored messages of one queue
   engine.sendMessages(fifo, [{ Id: 'f', MessageBody: 'f1', MessageGroupId: 'g', MessageDeduplicationId: 'd' }], { ...sender, batch: true });

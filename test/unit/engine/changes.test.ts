@@ -1,13 +1,15 @@
 import type { StateRecord, TallyRecord } from '../../../src/engine/changes.js';
 import type { SqsEvent } from '../../../src/engine/events.js';
+import { messageRecord } from '../../../src/engine/records.js';
 import { engineOnManualClock, sender } from './support.js';
 
 /** The change stream: plain, serialisable records per topic, and none built without listeners. */
 
 test('state records follow a message from stored to removed, as JSON-able data', async () => {
   const { engine, queue } = engineOnManualClock();
-  const state: StateRecord[] = [];
-  engine.changes.subscribe('state', (r) => state.push(r));
+  const state: { type: string; message?: unknown }[] = [];
+  // A message change carries the live Message: read at once.
+  engine.changes.subscribe('state', (r) => state.push(r.type === 'messageStored' || r.type === 'messageUpdated' ? { ...r, message: messageRecord(r.message) } : r));
   const q = queue('state');
   const { MessageId } = engine.sendMessage(q, { MessageBody: 'x' }, sender);
   const [m] = (await engine.receiveMessages(q, { maxNumberOfMessages: 1 })).messages;
