@@ -41,13 +41,19 @@ test.each(['std', 'fifo.fifo'])('%s: a handle after a purge, a retention expiry 
   expect(engine.stats(q)).toMatchObject({ visible: 0, inflight: 0, delayed: 0 });
 });
 
-test('a handle after a move to the dead-letter queue: gone at the source; on a standard DLQ its id still deletes, as before', async () => {
+/** A source queue (maxReceiveCount 1) whose one message was received once and timed out. */
+async function poisonReceivedOnce() {
   const { engine, clock, queue } = engineOnManualClock();
   const dlq = queue('dlq');
   const q = queue('src', { VisibilityTimeout: '1', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 }) });
   engine.sendMessage(q, { MessageBody: 'poison' }, sender);
   const handle = await receiveOne(engine, q);
   clock.advance(1_000);
+  return { engine, clock, dlq, q, handle };
+}
+
+test('a handle after a move to the dead-letter queue: gone at the source; on a standard DLQ its id still deletes, as before', async () => {
+  const { engine, dlq, q, handle } = await poisonReceivedOnce();
   expect((await engine.receiveMessages(q, { maxNumberOfMessages: 1 })).messages).toEqual([]);
   expectGone(engine, q, handle);
   expect(engine.stats(dlq)).toMatchObject({ visible: 1 });
@@ -57,12 +63,7 @@ test('a handle after a move to the dead-letter queue: gone at the source; on a s
 });
 
 test('a message moved back by a move task keeps answering to its old handles', async () => {
-  const { engine, clock, queue } = engineOnManualClock();
-  const dlq = queue('dlq');
-  const q = queue('src', { VisibilityTimeout: '1', RedrivePolicy: JSON.stringify({ deadLetterTargetArn: dlq.arn, maxReceiveCount: 1 }) });
-  engine.sendMessage(q, { MessageBody: 'poison' }, sender);
-  const handle = await receiveOne(engine, q);
-  clock.advance(1_000);
+  const { engine, clock, dlq, q, handle } = await poisonReceivedOnce();
   await engine.receiveMessages(q, { maxNumberOfMessages: 1 });
   engine.startMoveTask(dlq.arn, undefined, undefined);
   clock.advance(0);
