@@ -199,7 +199,8 @@ export class Store {
       // snapshot is written, the old one and the old journals still hold everything.
       const next = Math.max(first, ...journals, 0) + 1;
       store.journal.open(next);
-      store.unsubscribe = engine.changes.subscribe('state', (record) => store.pending.add(record));
+      // Only a durable store journals changes: in snapshot mode the engine builds no state records.
+      if (store.mode === 'durable') store.unsubscribe = engine.changes.subscribe('state', (record) => store.pending.add(record));
       void snapshotFile.write(engine, next).then(
         () => {
           for (const n of journals) store.journal.remove(n);
