@@ -44,11 +44,14 @@ export class QueueTable {
 
   /** A new queue (strict mode: not a name deleted less than 60 s ago). */
   create(a: QueueAddress, fifo: boolean): Queue {
-    const key = this.deletedAt.size > 0 ? nameKey(a) : '';
-    const deletedAt = this.deletedAt.get(key);
-    if (deletedAt !== undefined) {
-      if (this.strictNames && this.env.clock.now() - deletedAt < limits.queueNameReuseMs) throw errors.queueDeletedRecently();
-      this.deletedAt.delete(key);
+    // Names deleted lately are remembered only in strict mode: usually none, and no key to build.
+    if (this.deletedAt.size > 0) {
+      const key = nameKey(a);
+      const deletedAt = this.deletedAt.get(key);
+      if (deletedAt !== undefined) {
+        if (this.strictNames && this.env.clock.now() - deletedAt < limits.queueNameReuseMs) throw errors.queueDeletedRecently();
+        this.deletedAt.delete(key);
+      }
     }
     return this.add(new Queue({ region: a.region, accountId: a.accountId, name: a.name }, fifo, this.env));
   }
