@@ -2,9 +2,9 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine.js';
-import { messageRecord, type MessageRecord, type QueueRecord } from '../../src/engine/records.js';
+import { messageRecord, type MessageLine, type MessageRecord, type QueueRecord } from '../../src/engine/records.js';
 import type { Logger } from '../../src/log.js';
-import { Journal, journalPath, replayJournal, restoring, type Op } from '../../src/persistence/journal.js';
+import { IdFilter, Journal, journalPath, replayJournal, restoredState, restoring, type Op } from '../../src/persistence/journal.js';
 import { Changes, journalLine, journalOps, Store } from '../../src/persistence/store.js';
 
 /** The journal's write path (zero-filled space ahead of the data) and replay over it. */
@@ -158,4 +158,53 @@ test('a journal line is the JSON of its ops, byte for byte, for messages in ever
   for (const [line, expected] of lines) expect(line).toBe(expected);
   expect(lines.some(([line]) => line.includes('"state":"inflight"') && line.includes('"state":"ready"'))).toBe(true);
   expect(lines.some(([line]) => line.includes('"state":"delayed"') && line.includes('"BinaryValue":"AAH/"'))).toBe(true);
+});
+
+test('journal changes merge into the snapshot\'s messages as into a Map by id: a replaced one keeps its place, a re-added or new one goes last, a deleted one is gone', () => {
+  // A fixed-seed generator, so that the ids and the changes are the same on every run.
+  let seed = 19;
+  const random = (): number => ((seed = (Math.imul(seed, 1103515245) + 12345) >>> 0) / 2 ** 32);
+  const hex = (n: number): string => Array.from({ length: n }, () => Math.floor(random() * 16).toString(16)).join('');
+  const uuid = (): string => `${hex(8)}-${hex(4)}-4${hex(3)}-a${hex(3)}-${hex(12)}`;
+  const line = (id: string, body: string): MessageLine => [id, body, 1, '000000000000', 0, 0, 0, 0, 0, '', 1];
+  const record = (id: string, body: string): MessageRecord => ({
+    data: { id, body, sentTimestamp: 2, senderId: '000000000000' } as MessageRecord['data'],
+    state: 'ready', deadline: 0, receiveCount: 0, firstReceiveTimestamp: 0, receivedAt: 0, receiptNonce: '', enqueuedAt: 2,
+  });
+  const base = Array.from({ length: 5000 }, () => line(uuid(), 'snapshot'));
+  const model = new Map<string, string>(base.map((l) => [l[0], 'snapshot']));
+  const ops: Op[] = [];
+  const k = 'us-east-1/000000000000/q';
+  const ids = base.map((l) => l[0]);
+  for (let i = 0; i < 3000; i++) {
+    const r = random();
+    const id = r < 0.3 ? uuid() : ids[Math.floor(random() * ids.length)]!;
+    if (r < 0.3) ids.push(id);
+    if (r > 0.8) {
+      ops.push({ t: 'd', k, id });
+      model.delete(id);
+    } else {
+      const body = `journal ${i}`;
+      ops.push({ t: 'm', k, r: record(id, body) });
+      model.set(id, body);
+    }
+  }
+  const state = restoring({ journal: 1, state: { queues: [{ queue: queue('q'), messages: base, deduplication: [], attempts: [] }], moveTasks: [], deleted: [] } });
+  const dir = tempDir();
+  writeFileSync(journalPath(dir, 1), `${JSON.stringify(ops.slice(0, 1500))}\n${JSON.stringify(ops.slice(1500))}\n`);
+  replayJournal(journalPath(dir, 1), state, quiet);
+  const messages = [...restoredState(state).queues[0]!.messages].map((s) => (Array.isArray(s) ? [s[0], s[1]] : [s.data.id, s.data.body]));
+  expect(messages).toEqual([...model]);
+  expect(messages.filter(([, body]) => body === 'snapshot').length).toBeGreaterThan(1000);
+});
+
+test('the id filter answers "maybe" for every id in it and "no" for most others', () => {
+  const inside = Array.from({ length: 2000 }, (_, i) => `${(i * 2654435761 >>> 0).toString(16).padStart(8, '0')}-0000-4000-a000-${String(i).padStart(12, '0')}`);
+  const filter = new IdFilter(inside, inside.length);
+  expect(inside.every((id) => filter.mayHave(id))).toBe(true);
+  const outside = Array.from({ length: 20_000 }, (_, i) => `${((i + 7919) * 40503 >>> 0).toString(16).padStart(8, '0')}-1111-4111-b111-${String(i).padStart(12, '0')}`);
+  const maybe = outside.filter((id) => filter.mayHave(id) && !inside.includes(id)).length;
+  expect(maybe / outside.length).toBeLessThan(0.1);
+  // Ids shorter than the eight characters it hashes are always "maybe" for themselves.
+  expect(new IdFilter(['abc'], 1).mayHave('abc')).toBe(true);
 });
