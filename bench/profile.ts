@@ -2,7 +2,7 @@
  * CPU profile of one scenario's load (issue 19): starts `node --cpu-prof dist/cli.js` (or the
  * floor, `--server floor`), drives the scenario with the same lean client as bench/run.ts, stops
  * the server with SIGTERM (the profile is written at exit) and prints self time per function
- * and per file, top 25, in µs per message.
+ * and per file, top 25, in µs per message, counting only the samples taken while the load ran.
  *   npx tsx bench/profile.ts <send|batch|drain|longpoll|admin> [--count N] [--server floor] [--dir DIR] [--persistence durable|snapshot] [--keep]
  * `--dir DIR` profiles another built checkout (its dist/cli.js); `--keep` leaves the .cpuprofile.
  */
@@ -24,7 +24,7 @@ const CONC = 12;
 const BODY = 'x'.repeat(100);
 
 interface Frame { functionName: string; url: string; lineNumber: number }
-interface Profile { nodes: { id: number; callFrame: Frame }[]; samples: number[]; timeDeltas: number[] }
+interface Profile { nodes: { id: number; callFrame: Frame }[]; samples: number[]; timeDeltas: number[]; startTime: number }
 
 const profDir = mkdtempSync(join(tmpdir(), 'sqs-prof-'));
 /** `--persistence durable|snapshot`: the emulator with a fresh data directory (removed at exit). */
@@ -58,6 +58,12 @@ const createQueue = async (name: string): Promise<string> =>
 const batchOf = (q: string) => JSON.stringify({ QueueUrl: q, Entries: Array.from({ length: 10 }, (_, j) => ({ Id: `m${j}`, MessageBody: BODY })) });
 
 let messages = 0;
+/**
+ * Samples are counted from here to the end of the load only: not the server's start-up, nor
+ * what its shutdown does (a durable server writes a snapshot at SIGTERM). The profile's times
+ * and `process.hrtime` are both the monotonic clock, in µs here.
+ */
+const loadStart = Number(process.hrtime.bigint() / 1000n);
 if (scenario === 'send') {
   const body = JSON.stringify({ QueueUrl: await createQueue('prof'), MessageBody: BODY });
   await drive(COUNT, () => call('SendMessage', body));
@@ -100,6 +106,7 @@ if (scenario === 'send') {
   messages = n * 2 + 1;
 } else throw new Error(`unknown scenario ${scenario}`);
 
+const loadEnd = Number(process.hrtime.bigint() / 1000n);
 agent.destroy();
 await new Promise<void>((r) => { proc.once('exit', () => r()); proc.kill('SIGTERM'); });
 const file = readdirSync(profDir).find((f) => f.endsWith('.cpuprofile'));
@@ -109,7 +116,11 @@ if (args.includes('--keep')) console.log(`profile: ${join(profDir, file)}`);
 else rmSync(profDir, { recursive: true, force: true });
 
 const selfUs = new Map<number, number>();
-for (let i = 0; i < profile.samples.length; i++) selfUs.set(profile.samples[i]!, (selfUs.get(profile.samples[i]!) ?? 0) + (profile.timeDeltas[i] ?? 0));
+let at = profile.startTime;
+for (let i = 0; i < profile.samples.length; i++) {
+  at += profile.timeDeltas[i] ?? 0;
+  if (at >= loadStart && at <= loadEnd) selfUs.set(profile.samples[i]!, (selfUs.get(profile.samples[i]!) ?? 0) + (profile.timeDeltas[i] ?? 0));
+}
 const short = (url: string): string => url.replace(/^file:\/\//, '').replace(dir, '').replace(/^\//, '') || '(native)';
 const byFunction = new Map<string, number>();
 const byFile = new Map<string, number>();

@@ -2,7 +2,7 @@ import { closeSync, fdatasync, openSync, readdirSync, readFileSync, unlinkSync, 
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MessageData } from '../engine/message.js';
-import { storedId, type AttemptRecord, type EngineState, type MessageRecord, type MoveTaskRecord, type QueueRecord, type StoredMessage } from '../engine/records.js';
+import { storedId, type AttemptRecord, type EngineState, type MessageLine, type MessageRecord, type MoveTaskRecord, type QueueRecord, type StoredMessage } from '../engine/records.js';
 import type { Logger } from '../log.js';
 import type { Snapshot } from './snapshotFile.js';
 
@@ -15,7 +15,12 @@ import type { Snapshot } from './snapshotFile.js';
 export type Op =
   | { t: 'q'; r: QueueRecord }
   | { t: 'qd'; k: string; at?: number }
+  /** A stored message as a record, as journals of earlier versions wrote it (still read). */
   | { t: 'm'; k: string; r: MessageRecord }
+  /** A stored message as its snapshot line. */
+  | { t: 'ml'; k: string; m: MessageLine }
+  /** Messages stored into one queue (a send), as their snapshot lines. */
+  | { t: 's'; k: string; m: MessageLine[] }
   | { t: 'd'; k: string; id: string }
   | { t: 'p'; k: string }
   | { t: 'dd'; k: string; key: string; exp: number; data: MessageData }
@@ -56,13 +61,13 @@ export function journalNumbers(dir: string): number[] {
  * a few.
  */
 class RestoringMessages {
-  private readonly changes = new Map<string, MessageRecord | null>();
+  private readonly changes = new Map<string, StoredMessage | null>();
   /** Ids deleted and then stored again: they go last, as in a Map. */
   private readonly readded = new Set<string>();
 
   constructor(private base: Iterable<StoredMessage> = []) {}
 
-  set(id: string, r: MessageRecord): void {
+  set(id: string, r: StoredMessage): void {
     if (this.changes.get(id) === null) {
       this.changes.delete(id);
       this.readded.add(id);
@@ -208,6 +213,14 @@ function replay({ entries, moveTasks, deleted }: Restoring, op: Op): void {
     case 'm':
       entries.get(op.k)?.messages.set(op.r.data.id, op.r);
       break;
+    case 'ml':
+      entries.get(op.k)?.messages.set(op.m[0], op.m);
+      break;
+    case 's': {
+      const messages = entries.get(op.k)?.messages;
+      if (messages) for (const m of op.m) messages.set(m[0], m);
+      break;
+    }
     case 'd':
       entries.get(op.k)?.messages.delete(op.id);
       break;

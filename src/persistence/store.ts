@@ -2,7 +2,7 @@ import { mkdirSync } from 'node:fs';
 import type { QueueAddress } from '../engine/address.js';
 import type { StateRecord } from '../engine/changes.js';
 import type { Engine } from '../engine/engine.js';
-import { messageJson, type MessageRecord, type QueueRecord } from '../engine/records.js';
+import { messageLineJson, type MessageLine, type QueueRecord } from '../engine/records.js';
 import type { Logger } from '../log.js';
 import { acquireLock } from './files.js';
 import { Journal, journalNumbers, journalPath, replayJournal, restoredState, restoring, type Op } from './journal.js';
@@ -25,17 +25,18 @@ export type PersistenceMode = 'durable' | 'snapshot';
 const keyOf = (q: QueueAddress): string => `${q.region}/${q.accountId}/${q.name}`;
 
 /**
- * Changes heard from the engine since the last commit. A message change's record JSON is
- * taken when it is heard (the Message changes later), without building the record.
+ * Changes heard from the engine since the last commit. A message change's line JSON
+ * (MessageLine, as in a snapshot) is taken when it is heard (the Message changes later),
+ * without building the line.
  */
 export class Changes {
   readonly records: StateRecord[] = [];
-  /** Per record, a message change's record JSON (`messageJson`), else ''. */
+  /** Per record, a message change's line JSON (`messageLineJson`), else ''. */
   readonly texts: string[] = [];
 
   add(r: StateRecord): void {
     this.records.push(r);
-    this.texts.push(r.type === 'messageStored' || r.type === 'messageUpdated' ? messageJson(r.message) : '');
+    this.texts.push(r.type === 'messageStored' || r.type === 'messageUpdated' ? messageLineJson(r.message) : '');
   }
 }
 
@@ -127,28 +128,33 @@ function plan(pending: readonly StateRecord[]): Planned[] {
   return ops;
 }
 
-/** The ops of a commit, each message's record as `recordOf` gives it (by index of its change). */
-export function journalOps(pending: readonly StateRecord[], recordOf: (i: number) => MessageRecord): Op[] {
-  return plan(pending).map((op) => (op.t === 'mi' ? { t: 'm', k: op.k, r: recordOf(op.i) } : op));
+/** The queue of a commit whose records are all new messages of that one queue (a send), if it is one. */
+function storedInto(records: readonly StateRecord[]): QueueAddress | undefined {
+  const first = records[0];
+  if (first?.type !== 'messageStored') return undefined;
+  for (const p of records) if (p.type !== 'messageStored' || p.address !== first.address) return undefined;
+  return first.address;
+}
+
+/** The ops of a commit, each message's line as `lineOf` gives it (by index of its change). */
+export function journalOps(pending: readonly StateRecord[], lineOf: (i: number) => MessageLine): Op[] {
+  const into = storedInto(pending);
+  if (into) return [{ t: 's', k: keyOf(into), m: pending.map((_, i) => lineOf(i)) }];
+  return plan(pending).map((op) => (op.t === 'mi' ? { t: 'ml', k: op.k, m: lineOf(op.i) } : op));
 }
 
 /**
  * The journal line of a commit, without its newline: the JSON of its ops, each message's
- * record the JSON taken when it changed. A commit of stored messages of one queue (a send)
- * needs no planning: every record is a new message, each written once.
+ * line the JSON taken when it changed. A commit of stored messages of one queue (a send)
+ * needs no planning: every record is a new message, each written once, all in one op.
  */
 export function journalLine({ records, texts }: Changes): string {
-  const first = records[0];
-  if (first?.type === 'messageStored' && records.every((p) => p.type === 'messageStored' && p.address === first.address)) {
-    const head = `{"t":"m","k":${JSON.stringify(keyOf(first.address))},"r":`;
-    let line = '[';
-    for (const text of texts) line += (line === '[' ? head : `,${head}`) + text + '}';
-    return line + ']';
-  }
+  const into = storedInto(records);
+  if (into) return `[{"t":"s","k":${JSON.stringify(keyOf(into))},"m":[${texts.join(',')}]}]`;
   let line = '[';
   for (const op of plan(records)) {
     if (line !== '[') line += ',';
-    line += op.t === 'mi' ? `{"t":"m","k":${JSON.stringify(op.k)},"r":${texts[op.i]!}}` : JSON.stringify(op);
+    line += op.t === 'mi' ? `{"t":"ml","k":${JSON.stringify(op.k)},"m":${texts[op.i]!}}` : JSON.stringify(op);
   }
   return line + ']';
 }

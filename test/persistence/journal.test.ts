@@ -2,7 +2,7 @@ import { mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Engine } from '../../src/engine/engine.js';
-import { messageRecord, type MessageLine, type MessageRecord, type QueueRecord } from '../../src/engine/records.js';
+import { messageLine, type MessageLine, type MessageRecord, type QueueRecord } from '../../src/engine/records.js';
 import type { Logger } from '../../src/log.js';
 import { IdFilter, Journal, journalPath, replayJournal, restoredState, restoring, type Op } from '../../src/persistence/journal.js';
 import { Changes, journalLine, journalOps, Store } from '../../src/persistence/store.js';
@@ -100,8 +100,8 @@ test('a journal that outgrows its limit is folded into a snapshot and removed; a
   const entries = Array.from({ length: 10 }, (_, j) => ({ Id: `m${j}`, MessageBody: 'x'.repeat(1500) }));
   const journals = (): string[] => readdirSync(dir).filter((f) => f.startsWith('journal-'));
   const first = journals();
-  // ≈ 1.9 KB per message: 10,000 messages pass the 16 MiB limit.
-  for (let i = 0; i < 1000; i++) {
+  // ≈ 1.6 KB per message: 12,000 messages pass the 16 MiB limit.
+  for (let i = 0; i < 1200; i++) {
     engine.sendMessages(address, entries, { batch: true, senderId: '000000000000' });
     await store.commit();
   }
@@ -113,18 +113,18 @@ test('a journal that outgrows its limit is folded into a snapshot and removed; a
   await store.close();
 
   const again = await open();
-  expect(again.engine.getQueueAttributes(address, ['ApproximateNumberOfMessages'])).toEqual({ ApproximateNumberOfMessages: '10000' });
+  expect(again.engine.getQueueAttributes(address, ['ApproximateNumberOfMessages'])).toEqual({ ApproximateNumberOfMessages: '12000' });
   await again.store.close();
 }, 60_000);
 
 test('a journal line is the JSON of its ops, byte for byte, for messages in every state and any mix of changes', async () => {
   const engine = new Engine({});
   let pending = new Changes();
-  /** Each message change's record as built when it was heard. */
-  let copies: (MessageRecord | undefined)[] = [];
+  /** Each message change's line as built when it was heard. */
+  let copies: (MessageLine | undefined)[] = [];
   engine.changes.subscribe('state', (r) => {
     pending.add(r);
-    copies.push(r.type === 'messageStored' || r.type === 'messageUpdated' ? messageRecord(r.message) : undefined);
+    copies.push(r.type === 'messageStored' || r.type === 'messageUpdated' ? messageLine(r.message) : undefined);
   });
   const lines: [string, string][] = [];
   const commit = (): void => {
@@ -156,8 +156,28 @@ test('a journal line is the JSON of its ops, byte for byte, for messages in ever
   commit();
   expect(lines.length).toBe(5);
   for (const [line, expected] of lines) expect(line).toBe(expected);
-  expect(lines.some(([line]) => line.includes('"state":"inflight"') && line.includes('"state":"ready"'))).toBe(true);
-  expect(lines.some(([line]) => line.includes('"state":"delayed"') && line.includes('"BinaryValue":"AAH/"'))).toBe(true);
+  const commits = lines.map(([line]) => JSON.parse(line) as Op[]);
+  // A send is one op of lines (a delayed one and one with a binary attribute among them); a
+  // mixed commit has an op per message, in flight (state 2) and ready (0).
+  expect(commits[1]).toEqual([expect.objectContaining({ t: 's', k: 'us-east-1/000000000000/std' })]);
+  expect(commits.some((ops) => ops.some((op) => op.t === 's' && op.m.some((m) => m[4] === 1) && JSON.stringify(op).includes('"BinaryValue":"AAH/"')))).toBe(true);
+  expect(commits.some((ops) => ops.some((op) => op.t === 'ml' && op.m[4] === 2) && ops.some((op) => op.t === 'ml' && op.m[4] === 0))).toBe(true);
+});
+
+test('a journal of the earlier format (a record per stored message) still replays', () => {
+  const dir = tempDir();
+  const record = (id: string, state: MessageRecord['state'], body: string): MessageRecord => ({
+    data: { id, body, sentTimestamp: 5, senderId: '000000000000' } as MessageRecord['data'],
+    state, deadline: state === 'ready' ? 0 : 99, receiveCount: state === 'inflight' ? 1 : 0, firstReceiveTimestamp: 0, receivedAt: 0, receiptNonce: '', enqueuedAt: 5,
+  });
+  const k = 'us-east-1/000000000000/old';
+  const ops: Op[] = [created('old'), { t: 'm', k, r: record('a', 'ready', 'one') }, { t: 'm', k, r: record('b', 'inflight', 'two') }];
+  const newer: Op[] = [{ t: 'ml', k, m: ['c', 'three', 6, '000000000000', 0, 0, 0, 0, 0, '', 6] }, { t: 'd', k, id: 'a' }];
+  writeFileSync(journalPath(dir, 1), `${JSON.stringify(ops)}\n${JSON.stringify(newer)}\n`);
+  const state = restoring(undefined);
+  expect(replayJournal(journalPath(dir, 1), state, quiet)).toBe(2);
+  const messages = [...restoredState(state).queues[0]!.messages].map((s) => (Array.isArray(s) ? s[1] : `${s.data.body} ${s.state}`));
+  expect(messages).toEqual(['two inflight', 'three']);
 });
 
 test('journal changes merge into the snapshot\'s messages as into a Map by id: a replaced one keeps its place, a re-added or new one goes last, a deleted one is gone', () => {
