@@ -1,5 +1,6 @@
 import type { StructShape } from '../api/shapes.js';
 import type { Engine } from '../engine/engine.js';
+import type { PollSignal } from '../engine/waiters.js';
 
 /** Everything an action may know of its request; nothing of HTTP or of the protocol. */
 export interface RequestContext {
@@ -14,7 +15,7 @@ export interface RequestContext {
   /** The `X-Amzn-Trace-Id` request header (becomes AWSTraceHeader). */
   readonly traceHeader?: string;
   /** Aborts when the client goes away. */
-  readonly signal: AbortSignal;
+  readonly signal: PollSignal;
   /** Registers what to undo if the answer is lost on a connection the client had closed. */
   readonly onUndelivered?: (fn: () => void) => void;
 }

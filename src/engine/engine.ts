@@ -17,7 +17,7 @@ import type { DeletedQueueRecord, EngineState, MoveTaskRecord, SnapshotPart } fr
 import { checkRedriveAttributes } from './redrivePolicy.js';
 import { Scheduler } from './scheduler.js';
 import { exportParts, importQueues, peek, stats, type PeekOptions, type PeekedMessage, type QueueStats } from './views.js';
-import { LongPolls, type ReceiveOptions } from './waiters.js';
+import { LongPolls, type PollSignal, type ReceiveOptions } from './waiters.js';
 import type { FairQueueMetrics } from './fairQueue.js';
 
 /**
@@ -258,14 +258,14 @@ export class Engine {
    * `abort` may be a function giving the signal, called only when the poll may wait.
    * https://docs.aws.amazon.com/AWSSimpleQueueService/latest/APIReference/API_ReceiveMessage.html
    */
-  async receiveMessages(address: QueueAddress, request: ReceiveRequest, abort?: AbortSignal | (() => AbortSignal)): Promise<ReceiveResult> {
+  async receiveMessages(address: QueueAddress, request: ReceiveRequest, abort?: PollSignal | (() => PollSignal)): Promise<ReceiveResult> {
     const queue = this.queue(address);
     const wait = request.waitTimeSeconds ?? queue.settings.receiveMessageWaitTimeSeconds;
     if (wait === 0 && !queue.fifo && queue.inflightLimitReached) {
       throw errors.overLimit(`Too many messages in flight: the queue already has ${limits.maxInflightMessages} in-flight messages.`);
     }
     // A signal given as a function is asked for only by a poll that may wait: a short poll
-    // makes no AbortController (its lost answers are given back by the caller's delivery watch).
+    // makes no signal (its lost answers are given back by the caller's delivery watch).
     const signal = typeof abort === 'function' ? (wait > 0 ? abort() : undefined) : abort;
     let received = queue.receiveNow(request);
     if (received.length === 0 && wait > 0 && !signal?.aborted && !queue.deleted) received = await queue.waiters.wait(request, wait, signal);

@@ -18,6 +18,16 @@ export interface ReceiveOptions {
   readonly visibilityTimeout?: number;
 }
 
+/**
+ * What tells a waiting long poll that its caller went away. An AbortSignal is one; the HTTP
+ * layer passes a lighter one (no AbortController or EventTarget per poll).
+ */
+export interface PollSignal {
+  readonly aborted: boolean;
+  addEventListener(type: 'abort', listener: () => void, options?: { once?: boolean }): void;
+  removeEventListener(type: 'abort', listener: () => void): void;
+}
+
 /** Long polls waiting across all queues, and how many may wait at once. */
 export class LongPolls {
   active = 0;
@@ -52,7 +62,7 @@ export class Waiters {
   }
 
   /** Waits up to `waitSeconds` for messages (the caller found none); OverLimit past the cap. */
-  wait(options: ReceiveOptions, waitSeconds: number, signal?: AbortSignal): Promise<ReceivedMessage[]> {
+  wait(options: ReceiveOptions, waitSeconds: number, signal?: PollSignal): Promise<ReceivedMessage[]> {
     const polls = this.polls;
     if (polls.active >= polls.max) {
       throw errors.overLimit(`Too many long polls are waiting: this emulator allows ${polls.max} at once (--max-long-polls).`);

@@ -5,6 +5,7 @@ import type { RequestContext } from '../actions/action.js';
 import { loadAction, loadedAction } from '../actions/registry.js';
 import type { Authenticator } from '../auth/index.js';
 import type { Engine } from '../engine/engine.js';
+import type { PollSignal } from '../engine/waiters.js';
 import type { Logger } from '../log.js';
 import { header, type Decoded, type Protocol, type WireRequest, type WireResponse } from '../protocols/protocol.js';
 import { unknownOperationAtQueueUrl } from '../protocols/query/query.js';
@@ -66,7 +67,7 @@ export class DropConnection extends Error {
 export interface Caller {
   /** `http://host:port` as the client addressed us. */
   readonly baseUrl: string;
-  readonly signal: AbortSignal;
+  readonly signal: PollSignal;
   /** Registers what to undo if the answer never reaches the client (delivery.ts). */
   onUndelivered?(fn: () => void): void;
 }
@@ -94,7 +95,7 @@ class Context implements RequestContext {
   ) {}
 
   /** Only a long poll asks for the signal: made lazily, it costs other requests nothing. */
-  get signal(): AbortSignal {
+  get signal(): PollSignal {
     return this.caller.signal;
   }
 
