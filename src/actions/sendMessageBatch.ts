@@ -14,7 +14,8 @@ const ENTRY = 'SendMessageBatchRequestEntry';
 /** Body + attribute bytes, as SQS counts them against the batch's 1 MiB (F73, F110). */
 function messageSize(input: MessageInput): number {
   let size = Buffer.byteLength(input.MessageBody, 'utf8');
-  for (const [name, value] of Object.entries(input.MessageAttributes ?? {})) {
+  if (input.MessageAttributes === undefined) return size;
+  for (const [name, value] of Object.entries(input.MessageAttributes)) {
     size += Buffer.byteLength(name, 'utf8') + Buffer.byteLength(value?.DataType ?? '', 'utf8');
     if (typeof value?.StringValue === 'string') size += Buffer.byteLength(value.StringValue, 'utf8');
     if (typeof value?.BinaryValue === 'string') size += Math.floor((value.BinaryValue.replace(/=+$/, '').length * 3) / 4);
