@@ -1,9 +1,9 @@
 /**
- * CPU profile of one scenario's load (issue 19): starts `node --cpu-prof dist/cli.js` (or the
- * floor, `--server floor`), drives the scenario with the same lean client as bench/run.ts, stops
+ * CPU profile of one scenario's load (issue 19): starts `node --cpu-prof dist/cli.js` (or a
+ * floor, `--server floor` or `--server floor-answer`), drives the scenario with the same lean client as bench/run.ts, stops
  * the server with SIGTERM (the profile is written at exit) and prints self time per function
  * and per file, top 25, in µs per message, counting only the samples taken while the load ran.
- *   npx tsx bench/profile.ts <send|batch|drain|longpoll|admin> [--count N] [--server floor] [--dir DIR] [--persistence durable|snapshot] [--keep]
+ *   npx tsx bench/profile.ts <send|batch|drain|longpoll|admin> [--count N] [--server floor|floor-answer] [--dir DIR] [--persistence durable|snapshot] [--keep]
  * `--dir DIR` profiles another built checkout (its dist/cli.js); `--keep` leaves the .cpuprofile.
  */
 import { spawn } from 'node:child_process';
@@ -31,10 +31,11 @@ const profDir = mkdtempSync(join(tmpdir(), 'sqs-prof-'));
 const persistence = opt('--persistence');
 const dataDir = persistence ? mkdtempSync(join(tmpdir(), 'sqs-prof-data-')) : undefined;
 if (dataDir) process.on('exit', () => rmSync(dataDir, { recursive: true, force: true }));
-const script = server === 'floor' ? [join(root, 'bench/servers/floor.mjs')]
+const floor = server !== 'emulator';
+const script = floor ? [join(root, `bench/servers/${server}.mjs`)]
   : ['dist/cli.js', '--port', '0', '--log-level', 'error', ...(dataDir ? ['--data-dir', dataDir, '--persistence', persistence!] : [])];
-// The floor has no signal handler: exit on SIGTERM so that the profile is written.
-const onTerm = server === 'floor' ? ['--import', 'data:text/javascript,process.on("SIGTERM",()=>process.exit(0))'] : [];
+// The floors have no signal handler: exit on SIGTERM so that the profile is written.
+const onTerm = floor ? ['--import', 'data:text/javascript,process.on("SIGTERM",()=>process.exit(0))'] : [];
 const proc = spawn(process.execPath, ['--cpu-prof', '--cpu-prof-dir', profDir, ...onTerm, ...script], { cwd: dir, stdio: ['ignore', 'pipe', 'inherit'] });
 const port = await new Promise<number>((resolve, reject) => {
   let out = '';
@@ -54,7 +55,7 @@ async function drive(n: number, op: (i: number) => Promise<unknown>, done = () =
   }));
 }
 const createQueue = async (name: string): Promise<string> =>
-  server === 'floor' ? 'q' : (await call('CreateQueue', JSON.stringify({ QueueName: name }))).QueueUrl;
+  floor ? 'q' : (await call('CreateQueue', JSON.stringify({ QueueName: name }))).QueueUrl;
 const batchOf = (q: string) => JSON.stringify({ QueueUrl: q, Entries: Array.from({ length: 10 }, (_, j) => ({ Id: `m${j}`, MessageBody: BODY })) });
 
 let messages = 0;
