@@ -7,7 +7,7 @@ import type { AttemptRecord, DeduplicationRecord, MoveTaskRecord, QueueRecord } 
  * The engine's one change stream: plain, serialisable records that persistence (topic
  * `state`), the toolkit's spies (`events`) and the metrics (`tally`) consume, except that a
  * message change carries the live Message: a listener reads it at once (`messageRecord` or
- * `messageJson`), as it changes later. A record is built only when its topic has a listener:
+ * `messageLineJson`), as it changes later. A record is built only when its topic has a listener:
  * with none, emission sites cost one boolean test.
  */
 
