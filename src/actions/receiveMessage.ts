@@ -64,7 +64,7 @@ function systemAttributes(message: ReceivedMessage, fifo: boolean, names: Readon
   const all = names.has('All');
   const want = (name: string): boolean => all || names.has(name);
   const d = message.data;
-  const out: Record<string, string> = {}; // AWS's attribute names only: a plain (fast) object
+  const out: Record<string, string> = Object.create(null);
   if (want('SenderId')) out.SenderId = d.senderId;
   if (want('SentTimestamp')) out.SentTimestamp = String(d.sentTimestamp);
   if (want('ApproximateReceiveCount')) out.ApproximateReceiveCount = String(message.receiveCount);

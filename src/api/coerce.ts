@@ -36,10 +36,7 @@ const INTEGER = /^\s*[+-]?\d+\s*$/;
 function fastStruct(shape: StructShape, value: unknown, top: boolean): Record<string, unknown> | Fail {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return FAIL;
   const input = value as Record<string, unknown>;
-  // A structure's keys are the shape's member names, never the caller's: a plain object, whose
-  // properties V8 keeps fast (an object without prototype is a dictionary). Maps, whose keys
-  // are the caller's (`__proto__` included), stay without prototype.
-  const out: Record<string, unknown> = {};
+  const out: Record<string, unknown> = Object.create(null);
   const members = membersOf(shape);
   for (let i = 0; i < members.length; i++) {
     const [name, member] = members[i]!;
@@ -99,7 +96,7 @@ function typeError(path: string, expected: string): Error {
 function coerceStruct(shape: StructShape, value: unknown, path: string): Record<string, unknown> {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw typeError(path, 'a structure');
   const input = value as Record<string, unknown>;
-  const out: Record<string, unknown> = {}; // member names only, as in fastStruct
+  const out: Record<string, unknown> = Object.create(null);
   for (const [name, member] of Object.entries(shape.members)) {
     const raw = Object.prototype.hasOwnProperty.call(input, name) ? input[name] : undefined;
     // An empty top-level parameter counts as missing (MessageBody=""); inside a structure such
