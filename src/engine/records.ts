@@ -38,6 +38,9 @@ export type MessageLine = [
   extras?: Omit<MessageRecord['data'], 'id' | 'body' | 'sentTimestamp' | 'senderId'>,
 ];
 
+/** Whether a parsed value has the shape of a MessageLine (what a snapshot or journal reader checks). */
+export const isMessageLine = (v: unknown): v is MessageLine => Array.isArray(v) && v.length >= 11 && typeof v[0] === 'string';
+
 /** A stored message as persisted: a record (journal, earlier snapshots) or a snapshot line. */
 export type StoredMessage = MessageRecord | MessageLine;
 

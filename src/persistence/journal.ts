@@ -2,7 +2,7 @@ import { closeSync, fdatasync, openSync, readdirSync, readFileSync, unlinkSync, 
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import type { MessageData } from '../engine/message.js';
-import { storedId, type AttemptRecord, type EngineState, type MessageLine, type MessageRecord, type MoveTaskRecord, type QueueRecord, type StoredMessage } from '../engine/records.js';
+import { isMessageLine, storedId, type AttemptRecord, type EngineState, type MessageLine, type MessageRecord, type MoveTaskRecord, type QueueRecord, type StoredMessage } from '../engine/records.js';
 import type { Logger } from '../log.js';
 import type { Snapshot } from './snapshotFile.js';
 
@@ -214,11 +214,12 @@ function replay({ entries, moveTasks, deleted }: Restoring, op: Op): void {
       entries.get(op.k)?.messages.set(op.r.data.id, op.r);
       break;
     case 'ml':
-      entries.get(op.k)?.messages.set(op.m[0], op.m);
+      entries.get(op.k)?.messages.set(checkedLine(op.m)[0], op.m);
       break;
     case 's': {
+      if (!Array.isArray(op.m)) throw new Error('a send change without its message lines');
       const messages = entries.get(op.k)?.messages;
-      if (messages) for (const m of op.m) messages.set(m[0], m);
+      if (messages) for (const m of op.m) messages.set(checkedLine(m)[0], m);
       break;
     }
     case 'd':
@@ -235,6 +236,12 @@ function replay({ entries, moveTasks, deleted }: Restoring, op: Op): void {
       entries.get(op.k)?.deduplication.set(op.key, [op.key, op.exp, op.data]);
       break;
   }
+}
+
+/** A message line of a journal change, checked as a snapshot's is. */
+function checkedLine(m: unknown): MessageLine {
+  if (!isMessageLine(m)) throw new Error('a change whose message is not a message line');
+  return m;
 }
 
 /**
@@ -261,7 +268,11 @@ export function replayJournal(path: string, state: Restoring, log: Logger): numb
     } catch (e) {
       throw new Error(`journal ${path} is corrupt at line ${i + 1}: ${(e as Error).message}`);
     }
-    for (const op of ops) replay(state, op);
+    try {
+      for (const op of ops) replay(state, op);
+    } catch (e) {
+      throw new Error(`journal ${path} is corrupt at line ${i + 1}: ${(e as Error).message}`);
+    }
     count++;
   });
   if (torn !== '') log.warn(`journal ${path}: dropped a torn last record (${torn.length} bytes, never acknowledged)`);

@@ -2,7 +2,7 @@ import { existsSync, readFileSync, statSync, unlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { Low } from 'lowdb';
 import type { Engine } from '../engine/engine.js';
-import type { AttemptRecord, DeletedQueueRecord, EngineState, MessageLine, MessageRecord, MoveTaskRecord, QueueRecord, StoredMessage } from '../engine/records.js';
+import { isMessageLine, type AttemptRecord, type DeletedQueueRecord, type EngineState, type MessageRecord, type MoveTaskRecord, type QueueRecord, type StoredMessage } from '../engine/records.js';
 import { JsonLinesFile, type JsonLines } from './files.js';
 import type { TextLines } from './lines.js';
 
@@ -31,7 +31,7 @@ const SLICE_BYTES = 4 * 1024 * 1024;
 const isObject = (v: unknown): v is Record<string, any> => v !== null && typeof v === 'object' && !Array.isArray(v);
 
 /** A message line as written: a MessageLine (version 3) or `{"m":record}` (version 2). */
-const isMessageLine = (text: string): boolean => text.charCodeAt(0) === 0x5b /* [ */ || text.startsWith('{"m":');
+const isMessageText = (text: string): boolean => text.charCodeAt(0) === 0x5b /* [ */ || text.startsWith('{"m":');
 
 /**
  * The message lines of one queue in a snapshot, parsed one by one as they are read (once):
@@ -65,7 +65,7 @@ function parseMessageLine(path: string, line: number, text: string): StoredMessa
   } catch (e) {
     throw new Error(`snapshot ${path} is corrupt at line ${line + 1}: ${(e as Error).message}`);
   }
-  if (Array.isArray(v) && v.length >= 11 && typeof v[0] === 'string') return v as MessageLine;
+  if (isMessageLine(v)) return v;
   if (isObject(v) && isObject(v.m)) return v.m as MessageRecord;
   throw new Error(`snapshot ${path} is corrupt: line ${line + 1} is not a queue, message, move-task or deleted-names line`);
 }
@@ -96,7 +96,7 @@ function parseSnapshot(path: string, lines: TextLines): Snapshot {
   let current: SnapshotMessages | undefined;
   for (let i = 1; i < last; i++) {
     const text = cursor.next();
-    if (current && isMessageLine(text)) {
+    if (current && isMessageText(text)) {
       current.add(i);
       continue;
     }

@@ -78,6 +78,13 @@ test('a torn last line before the zero-filled tail is dropped; an earlier corrup
 
   writeFileSync(path, Buffer.concat([Buffer.from('not json\n[]\n'), zeros]));
   expect(() => names(path)).toThrow(/journal-3\.jsonl is corrupt at line 1/);
+
+  // Valid JSON whose message changes do not hold message lines is refused the same way, naming the line.
+  const k = 'us-east-1/000000000000/kept';
+  for (const bad of [{ t: 's', k, m: 5 }, { t: 's', k, m: [['too', 'short']] }, { t: 'ml', k, m: { id: 'x' } }]) {
+    writeFileSync(path, Buffer.concat([Buffer.from(`${JSON.stringify([created('kept')])}\n${JSON.stringify([bad])}\n`), zeros]));
+    expect(() => names(path)).toThrow(/journal-3\.jsonl is corrupt at line 2: a (send )?change/);
+  }
 });
 
 test('a journal is never opened over an existing file (its data would be written over)', () => {
