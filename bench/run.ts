@@ -49,7 +49,8 @@ async function startServer(name: string, dataDir?: string, extra: string[] = [])
   const mode = /^(?:emulator|baseline)-(snapshot|durable)$/.exec(name)?.[1];
   const script = name.startsWith('emulator') || name.startsWith('baseline')
     ? ['dist/cli.js', '--port', '0', '--log-level', 'error', ...(mode ? ['--data-dir', dataDir ?? newDataDir(), '--persistence', mode] : []), ...extra]
-    : [`bench/servers/${name}.mjs`];
+    : name === 'floor-store-durable' ? ['bench/servers/floor-store.mjs', '--data-dir', dataDir ?? newDataDir()]
+      : [`bench/servers/${name}.mjs`];
   const t0 = performance.now();
   const cwd = name.startsWith('baseline') ? BASELINE! : root;
   const proc = spawn(process.execPath, script, { cwd, stdio: ['ignore', 'pipe', 'inherit'] });
@@ -137,7 +138,7 @@ const scenarios: Scenario[] = [
     },
       async () => { const lat = await drive(CONC, N.send, TIME, () => call(s, 'SendMessage', body)); return { lat, messages: lat.length }; });
   } },
-  { name: 'SendMessageBatch x10', servers: ['emulator', 'fauxqs', 'floor', 'floor-answer', 'emulator-snapshot', 'emulator-durable'], run: async (s) => {
+  { name: 'SendMessageBatch x10', servers: ['emulator', 'fauxqs', 'floor', 'floor-answer', 'floor-store', 'emulator-snapshot', 'emulator-durable', 'floor-store-durable'], run: async (s) => {
     let body = Buffer.alloc(0);
     return measure(s, async () => {
       body = batchOf(s.name.startsWith('floor') ? 'q' : await createQueue(s), 10);
@@ -443,13 +444,19 @@ for (const sc of Object.keys(results)) {
     row.cpuRatioVsFloorAnswer = +medianRatio(cpu(sc, 'emulator'), cpu(sc, 'floor-answer')).toFixed(2);
     row.cpuRatioVsFloorAnswerSpread = ratioSpread(cpu(sc, 'emulator'), cpu(sc, 'floor-answer'));
   }
+  if (results[sc]!['floor-store']) {
+    row.cpuRatioVsFloorStore = +medianRatio(cpu(sc, 'emulator'), cpu(sc, 'floor-store')).toFixed(2);
+    row.cpuRatioVsFloorStoreSpread = ratioSpread(cpu(sc, 'emulator'), cpu(sc, 'floor-store'));
+    row.floorStoreCpuRatioVsFloor = +medianRatio(cpu(sc, 'floor-store'), cpu(sc, 'floor')).toFixed(2);
+    row.floorStoreCpuRatioVsFloorSpread = ratioSpread(cpu(sc, 'floor-store'), cpu(sc, 'floor'));
+  }
   if (results[sc]!.baseline) {
     row.cpuRatioVsBaseline = +medianRatio(cpu(sc, 'emulator'), cpu(sc, 'baseline')).toFixed(2);
     row.cpuRatioVsBaselineSpread = ratioSpread(cpu(sc, 'emulator'), cpu(sc, 'baseline'));
   }
   summary[sc] = row;
   const e = row.emulator ?? {}; const f = row.fauxqs ?? {};
-  console.log(`${sc.padEnd(28)} emulator ${e.cpuUsPerMsg} µs p50 ${e.p50} ms | fauxqs ${f.cpuUsPerMsg} µs p50 ${f.p50} ms | ratio ${row.cpuRatioVsFauxqs}×${spread(row.cpuRatioVsFauxqsSpread)}${row.cpuRatioVsFloor ? ` | vs floor ${row.cpuRatioVsFloor}×${spread(row.cpuRatioVsFloorSpread)}` : ''}${row.cpuRatioVsFloorAnswer ? ` | vs answering floor ${row.cpuRatioVsFloorAnswer}×${spread(row.cpuRatioVsFloorAnswerSpread)}` : ''}${row.cpuRatioVsBaseline ? ` | vs baseline ${row.cpuRatioVsBaseline}×${spread(row.cpuRatioVsBaselineSpread)} (baseline ${row.baseline.cpuUsPerMsg} µs p50 ${row.baseline.p50} ms)` : ''}`);
+  console.log(`${sc.padEnd(28)} emulator ${e.cpuUsPerMsg} µs p50 ${e.p50} ms | fauxqs ${f.cpuUsPerMsg} µs p50 ${f.p50} ms | ratio ${row.cpuRatioVsFauxqs}×${spread(row.cpuRatioVsFauxqsSpread)}${row.cpuRatioVsFloor ? ` | vs floor ${row.cpuRatioVsFloor}×${spread(row.cpuRatioVsFloorSpread)}` : ''}${row.cpuRatioVsFloorAnswer ? ` | vs answering floor ${row.cpuRatioVsFloorAnswer}×${spread(row.cpuRatioVsFloorAnswerSpread)}` : ''}${row.cpuRatioVsFloorStore ? ` | vs storing floor ${row.cpuRatioVsFloorStore}×${spread(row.cpuRatioVsFloorStoreSpread)} (storing floor vs floor ${row.floorStoreCpuRatioVsFloor}×${spread(row.floorStoreCpuRatioVsFloorSpread)})` : ''}${row.cpuRatioVsBaseline ? ` | vs baseline ${row.cpuRatioVsBaseline}×${spread(row.cpuRatioVsBaselineSpread)} (baseline ${row.baseline.cpuUsPerMsg} µs p50 ${row.baseline.p50} ms)` : ''}`);
 }
 
 const fairGrouped = summary[`Fair backlog: ${FAIR.tenants} tenants`]?.emulator;
@@ -503,6 +510,15 @@ for (const sc of ['SendMessage', 'SendMessageBatch x10']) {
     row.snapshotThroughputVsMemory = +(row['emulator-snapshot'].msgsPerSec / row.emulator.msgsPerSec).toFixed(2);
     row.snapshotThroughputVsMemorySpread = ratioSpread(rate('emulator-snapshot'), rate('emulator'));
     console.log(`${sc}: throughput with durable persistence ${row.durableThroughputVsMemory}×${spread(row.durableThroughputVsMemorySpread)} memory-only, snapshot ${row.snapshotThroughputVsMemory}×${spread(row.snapshotThroughputVsMemorySpread)}`);
+    if (row['floor-store'] && row['floor-store-durable']) {
+      // What group commit on this disk allows the least server that stores: its durable vs memory-only
+      // throughput, and our durable throughput against its durable throughput.
+      row.floorStoreDurableThroughputVsMemory = +(row['floor-store-durable'].msgsPerSec / row['floor-store'].msgsPerSec).toFixed(2);
+      row.floorStoreDurableThroughputVsMemorySpread = ratioSpread(rate('floor-store-durable'), rate('floor-store'));
+      row.durableThroughputVsFloorStoreDurable = +(row['emulator-durable'].msgsPerSec / row['floor-store-durable'].msgsPerSec).toFixed(2);
+      row.durableThroughputVsFloorStoreDurableSpread = ratioSpread(rate('emulator-durable'), rate('floor-store-durable'));
+      console.log(`${sc}: storing floor's durable vs its memory-only ${row.floorStoreDurableThroughputVsMemory}×${spread(row.floorStoreDurableThroughputVsMemorySpread)}; emulator durable vs storing floor durable ${row.durableThroughputVsFloorStoreDurable}×${spread(row.durableThroughputVsFloorStoreDurableSpread)}`);
+    }
     if (row.baseline && row['baseline-durable']) {
       row.baselineDurableThroughputVsMemory = +(row['baseline-durable'].msgsPerSec / row.baseline.msgsPerSec).toFixed(2);
       row.baselineDurableThroughputVsMemorySpread = ratioSpread(rate('baseline-durable'), rate('baseline'));
