@@ -8,7 +8,7 @@
  * bounded concurrency) drives them over 127.0.0.1. Emulator and fauxqs passes alternate (A B A B).
  * Fair queues (issue 16): dwell of quiet tenants' messages behind a noisy tenant's backlog, and a
  * receive on a deep backlog spread over 10,000 tenants against the same backlog without groups.
- *   npm run bench [-- --quick] [-- --rounds 3] [-- --only SendMessage,Persistence,Startup,Heap,Fair,idle] [-- --baseline DIR]
+ *   npm run bench [-- --quick] [-- --rounds 3] [-- --only SendMessage,Persistence,Startup,Heap,Fair,idle] [-- --baseline DIR] [-- --servers emulator,baseline]
  * `--baseline DIR`: a built checkout of another version (its dist/cli.js) runs as server `baseline`
  * beside `emulator` in every scenario the in-memory emulator runs, alternating, so a change is
  * measured against what it replaces in the same run (ratio `cpuRatioVsBaseline`); its durable variant
@@ -29,6 +29,8 @@ const QUICK = args.includes('--quick');
 const ROUNDS = args.includes('--rounds') ? Number(args[args.indexOf('--rounds') + 1]) : QUICK ? 2 : 3;
 /** `--only Send` runs the scenarios whose name contains one of the comma-separated words. */
 const ONLY = args.includes('--only') ? args[args.indexOf('--only') + 1]!.split(',') : undefined;
+/** `--servers emulator,baseline` runs only those servers in the alternating scenarios (a focused A/B). */
+const SERVERS = args.includes('--servers') ? args[args.indexOf('--servers') + 1]!.split(',') : undefined;
 const BASELINE = args.includes('--baseline') ? resolvePath(args[args.indexOf('--baseline') + 1]!) : undefined;
 const TICK_US = 1e6 / 100; // CLK_TCK is 100 on Linux
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -398,8 +400,9 @@ for (const sc of [...scenarios, backlogScenario, ...fairScenarios].filter((x) =>
   results[sc.name] = {};
   const rounds = sc === backlogScenario || sc.name.startsWith('Fair backlog') ? 1 : ROUNDS;
   // With a baseline, its durable variant runs too where ours does (durable vs memory ratios of both).
-  const servers = BASELINE && sc.servers.includes('emulator')
-    ? [...sc.servers, 'baseline', ...(sc.servers.includes('emulator-durable') ? ['baseline-durable'] : [])] : sc.servers;
+  const servers = (BASELINE && sc.servers.includes('emulator')
+    ? [...sc.servers, 'baseline', ...(sc.servers.includes('emulator-durable') ? ['baseline-durable'] : [])] : sc.servers)
+    .filter((name) => !SERVERS || SERVERS.includes(name));
   // One unmeasured pass first: the first pass of a run is slower for whichever server has it
   // (the client's own code is still cold, so requests come one at a time), 20–25% in an A/A run.
   if (rounds > 1) {

@@ -8,8 +8,10 @@ import type { Member, Shape, StructShape } from './shapes.js';
  * Maps become null-prototype records, so keys such as `__proto__` stay plain data.
  */
 export function coerceInput(shape: StructShape, value: unknown): Record<string, unknown> {
-  // The happy path checks and copies without building a path or throwing; any problem and
-  // the request is walked again by the checker below, which names the offending member.
+  // The happy path checks without building a path or throwing, and normalises in place: a
+  // structure or list is the decoded one (no copy per batch entry), a scalar that needed
+  // coercing is replaced, a null member becomes undefined, and only maps are copied. Any
+  // problem and the request is walked again by the checker below, which names the member.
   const fast = fastStruct(shape, value ?? {}, true);
   return fast !== FAIL ? fast : coerceStruct(shape, value ?? {}, '');
 }
@@ -33,23 +35,30 @@ function membersOf(shape: StructShape): readonly (readonly [string, Member])[] {
 const hasOwn = Object.prototype.hasOwnProperty;
 const INTEGER = /^\s*[+-]?\d+\s*$/;
 
+/**
+ * Structures are read by their members' names only (shapes name no member after anything on
+ * Object.prototype), so a decoded structure can be handed on as it is: unknown members stay,
+ * unread. Maps are the exception: their keys are the caller's, so they are copied without a
+ * prototype.
+ */
 function fastStruct(shape: StructShape, value: unknown, top: boolean): Record<string, unknown> | Fail {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) return FAIL;
   const input = value as Record<string, unknown>;
-  const out: Record<string, unknown> = Object.create(null);
   const members = membersOf(shape);
   for (let i = 0; i < members.length; i++) {
     const [name, member] = members[i]!;
-    const raw = hasOwn.call(input, name) ? input[name] : undefined;
+    const own = hasOwn.call(input, name);
+    const raw = own ? input[name] : undefined;
     if (raw === undefined || raw === null || (member.required && raw === '' && top)) {
       if (member.required) return FAIL;
+      if (raw === null) input[name] = undefined;
       continue;
     }
     const v = fastValue(member.shape, raw);
     if (v === FAIL) return FAIL;
-    out[name] = v;
+    if (v !== raw) input[name] = v;
   }
-  return out;
+  return input;
 }
 
 function fastValue(shape: Shape, value: unknown): unknown {
@@ -59,20 +68,20 @@ function fastValue(shape: Shape, value: unknown): unknown {
       return typeof value === 'string' ? value : FAIL;
     case 'integer':
     case 'long': {
-      const n = typeof value === 'number' ? value : typeof value === 'string' && INTEGER.test(value) ? Number(value) : NaN;
+      if (typeof value === 'number') return Number.isSafeInteger(value) ? value : FAIL;
+      const n = typeof value === 'string' && INTEGER.test(value) ? Number(value) : NaN;
       return Number.isSafeInteger(n) ? n : FAIL;
     }
     case 'boolean':
       return typeof value === 'boolean' ? value : value === 'true' ? true : value === 'false' ? false : FAIL;
     case 'list': {
       if (!Array.isArray(value)) return FAIL;
-      const out = new Array<unknown>(value.length);
       for (let i = 0; i < value.length; i++) {
         const v = fastValue(shape.member, value[i]);
         if (v === FAIL) return FAIL;
-        out[i] = v;
+        if (v !== value[i]) value[i] = v;
       }
-      return out;
+      return value;
     }
     case 'map': {
       if (value === null || typeof value !== 'object' || Array.isArray(value)) return FAIL;
