@@ -1,6 +1,6 @@
 import { errors, SqsError } from '../api/errors.js';
 import { limits } from '../api/limits.js';
-import { batchWideError, buildMessage, type BuildTarget, type MessageInput, type SendOptions } from './messageBuilder.js';
+import { batchWideError, buildMessage, type BuildTarget, type MessageInput, type PreparedMessage, type SendOptions } from './messageBuilder.js';
 import type { Queue } from './queue.js';
 import { parseReceiptHandle, ReceivedMessage } from './receipts.js';
 
@@ -36,7 +36,7 @@ export function sendOne(queue: Queue, input: MessageInput, options: SendOptions,
   return store(queue, buildMessage(target(queue), input, options), out);
 }
 
-function store(queue: Queue, prepared: ReturnType<typeof buildMessage>, out: SendResult): SendResult {
+function store(queue: Queue, prepared: PreparedMessage, out: SendResult): SendResult {
   const stored = queue.send(prepared.data, prepared.delaySeconds, prepared.data.sentTimestamp);
   out.MD5OfMessageBody = prepared.md5OfBody;
   const d = prepared.data;
@@ -53,16 +53,17 @@ function store(queue: Queue, prepared: ReturnType<typeof buildMessage>, out: Sen
  */
 export function sendBatch(queue: Queue, entries: readonly (MessageInput & { Id: string })[], options: SendOptions): BatchOutcome<SendResult> {
   const t = target(queue);
-  const prepared = entries.map((entry) => {
+  const prepared = new Array<PreparedMessage | SqsError>(entries.length);
+  for (let i = 0; i < entries.length; i++) {
     try {
-      return buildMessage(t, entry, options);
+      prepared[i] = buildMessage(t, entries[i]!, options);
     } catch (e) {
       if (!(e instanceof SqsError)) throw e;
       const whole = batchWideError(queue.fifo, e);
       if (whole) throw whole;
-      return e;
+      prepared[i] = e;
     }
-  });
+  }
   const outcome: BatchOutcome<SendResult> = { successful: [], failed: [] };
   for (let i = 0; i < entries.length; i++) {
     const p = prepared[i]!;
