@@ -22,15 +22,17 @@ const rows: [string, string][] = [
   ['Create/List/Delete queues', 'create + list + delete queues'],
   ['Receive on deep backlog', `ReceiveMessage on a ${n(run.sizes?.backlog)}-message backlog (fauxqs: ${n(run.sizes?.fauxBacklog)})`],
 ];
-console.log('| scenario | emulator CPU µs/msg | fauxqs | floor | emulator ÷ fauxqs (spread) | emulator ÷ floor (spread) | emulator ÷ answering floor (spread) | p50 ms emulator / fauxqs |');
-console.log('|---|---|---|---|---|---|---|---|');
+console.log('| scenario | emulator CPU µs/msg | fauxqs | floor | emulator ÷ fauxqs (spread) | emulator ÷ floor (spread) | emulator ÷ answering floor (spread) | emulator ÷ storing floor (spread) | p50 ms emulator / fauxqs |');
+console.log('|---|---|---|---|---|---|---|---|---|');
 for (const [key, label] of rows) {
   const r = s[key];
   if (!r) continue;
   console.log(
-    `| ${label} | ${n(r.emulator?.cpuUsPerMsg, 1)} | ${n(r.fauxqs?.cpuUsPerMsg, 1)} | ${n(r.floor?.cpuUsPerMsg, 1)} | ${ratio(r.cpuRatioVsFauxqs, r.cpuRatioVsFauxqsSpread)} | ${ratio(r.cpuRatioVsFloor, r.cpuRatioVsFloorSpread)} | ${ratio(r.cpuRatioVsFloorAnswer, r.cpuRatioVsFloorAnswerSpread)} | ${r.emulator?.p50 ?? '–'} / ${r.fauxqs?.p50 ?? '–'} |`,
+    `| ${label} | ${n(r.emulator?.cpuUsPerMsg, 1)} | ${n(r.fauxqs?.cpuUsPerMsg, 1)} | ${n(r.floor?.cpuUsPerMsg, 1)} | ${ratio(r.cpuRatioVsFauxqs, r.cpuRatioVsFauxqsSpread)} | ${ratio(r.cpuRatioVsFloor, r.cpuRatioVsFloorSpread)} | ${ratio(r.cpuRatioVsFloorAnswer, r.cpuRatioVsFloorAnswerSpread)} | ${ratio(r.cpuRatioVsFloorStore, r.cpuRatioVsFloorStoreSpread)} | ${r.emulator?.p50 ?? '–'} / ${r.fauxqs?.p50 ?? '–'} |`,
   );
 }
+const batch = s['SendMessageBatch x10'];
+if (batch?.floorStoreCpuRatioVsFloor !== undefined) console.log(`\nStoring floor ÷ floor, batched sends: ${ratio(batch.floorStoreCpuRatioVsFloor, batch.floorStoreCpuRatioVsFloorSpread)}`);
 for (const [key, r] of Object.entries(s)) {
   if (key.startsWith('Fair') && r.emulator) console.log(`\n${key}: CPU ${r.emulator.cpuUsPerMsg} µs, p50 ${r.emulator.p50} ms${r.emulator.note ? ` (${r.emulator.note})` : ''}`);
   if (key === 'Fair backlog: grouped vs ungrouped') console.log(`\n${key}: p50 ${r.p50Ratio}×, CPU ${r.cpuRatioVsUngrouped ?? r.cpuRatio}×`);
@@ -39,6 +41,9 @@ for (const sc of ['SendMessage', 'SendMessageBatch x10']) {
   const r = s[sc];
   if (r?.durableThroughputVsMemory !== undefined) {
     console.log(`\n${sc}: durable ${ratio(r.durableThroughputVsMemory, r.durableThroughputVsMemorySpread)} of memory-only throughput, snapshot ${ratio(r.snapshotThroughputVsMemory, r.snapshotThroughputVsMemorySpread)}`);
+    if (r.floorStoreDurableThroughputVsMemory !== undefined) {
+      console.log(`${sc}: storing floor durable ${ratio(r.floorStoreDurableThroughputVsMemory, r.floorStoreDurableThroughputVsMemorySpread)} of its memory-only throughput; emulator durable ${ratio(r.durableThroughputVsFloorStoreDurable, r.durableThroughputVsFloorStoreDurableSpread)} of the storing floor's durable throughput`);
+    }
   }
 }
 for (const [key, r] of Object.entries(s)) if (/idle/i.test(key)) console.log(`\n${key}: ${JSON.stringify(r)}`);

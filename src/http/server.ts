@@ -1,4 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { errors } from '../api/errors.js';
 import { limits } from '../api/limits.js';
 import type { WireRequest, WireResponse } from '../protocols/protocol.js';
@@ -58,22 +59,33 @@ function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
   });
 }
 
-const baseUrls = new Map<string, string>();
+/** The base URL last worked out for a connection, with the headers it came from. */
+interface KnownBase {
+  readonly host: string | undefined;
+  readonly proto: string | string[] | undefined;
+  readonly url: string;
+}
+const KNOWN_BASE = Symbol('baseUrl');
+type WatchedSocket = Socket & { [KNOWN_BASE]?: KnownBase };
 
-/** `http://host:port` as the caller addressed us; a Host without a port gets the port the request came in on. */
+/**
+ * `http://host:port` as the caller addressed us; a Host without a port gets the port the
+ * request came in on. A keep-alive connection's requests carry the same Host, so the answer is
+ * kept on the socket and reused while its headers match.
+ */
 function baseUrl(req: IncomingMessage): string {
-  const scheme = req.headers['x-forwarded-proto'] === 'https' ? 'https' : 'http';
-  const port = req.socket.localPort;
-  const hostHeader = req.headers.host ?? `${req.socket.localAddress}:${port}`;
-  const key = `${scheme} ${hostHeader} ${port}`;
-  const known = baseUrls.get(key);
-  if (known !== undefined) return known;
-  let host = hostHeader;
+  const socket = req.socket as WatchedSocket;
+  const hostHeader = req.headers.host;
+  const proto = req.headers['x-forwarded-proto'];
+  const known = socket[KNOWN_BASE];
+  if (known !== undefined && known.host === hostHeader && known.proto === proto) return known.url;
+  const scheme = proto === 'https' ? 'https' : 'http';
+  const port = socket.localPort;
+  let host = hostHeader ?? `${socket.localAddress}:${port}`;
   const hasPort = /:\d+$/.test(host) && !/^\[[^\]]*\]$/.test(host);
   if (!hasPort && port !== undefined && port !== (scheme === 'https' ? 443 : 80)) host = `${host}:${port}`;
   const url = `${scheme}://${host}`;
-  if (baseUrls.size >= 256) baseUrls.clear(); // Host headers are caller-chosen: keep the cache bounded.
-  baseUrls.set(key, url);
+  socket[KNOWN_BASE] = { host: hostHeader, proto, url };
   return url;
 }
 

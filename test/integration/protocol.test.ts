@@ -5,7 +5,7 @@
  * References: sqs-wire-spec.md §1-§3 and §9, aws-behaviours.md A and L.
  */
 import { createHash } from 'node:crypto';
-import { request as httpRequest } from 'node:http';
+import { Agent, request as httpRequest } from 'node:http';
 import type { RunningEmulator } from '../../src/index.js';
 import { emulator, rawJson, rawQuery, uniqueName, type RawResponse } from '../support/clients.js';
 
@@ -612,6 +612,38 @@ describe('queue URLs follow the Host header (§9.1)', () => {
       headers: { host: 'localhost:4566' },
     });
     expect(listed.text).toContain(`<QueueUrl>http://localhost:4566/${ACCOUNT}/${name}</QueueUrl>`);
+  });
+
+  test('each request on one keep-alive connection gets the URL of its own Host and X-Forwarded-Proto', async () => {
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const ports = new Set<number>();
+    const create = (name: string, headers: Record<string, string>): Promise<string> =>
+      new Promise((resolve, reject) => {
+        const req = httpRequest(
+          {
+            host: '127.0.0.1', port: server.port, method: 'POST', path: '/', agent,
+            headers: { ...headers, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.CreateQueue' },
+          },
+          (res) => {
+            ports.add(res.socket.localPort!);
+            const chunks: Buffer[] = [];
+            res.on('data', (c: Buffer) => chunks.push(c));
+            res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')).QueueUrl));
+          },
+        );
+        req.on('error', reject);
+        req.end(JSON.stringify({ QueueName: name }));
+      });
+    try {
+      const name = uniqueName('keepalive');
+      expect(await create(name, { host: 'sqs-emulator:9324' })).toBe(`http://sqs-emulator:9324/${ACCOUNT}/${name}`);
+      expect(await create(name, { host: 'localhost:4566' })).toBe(`http://localhost:4566/${ACCOUNT}/${name}`);
+      expect(await create(name, { host: 'localhost:4566', 'x-forwarded-proto': 'https' })).toBe(`https://localhost:4566/${ACCOUNT}/${name}`);
+      expect(await create(name, { host: 'sqs-emulator:9324' })).toBe(`http://sqs-emulator:9324/${ACCOUNT}/${name}`);
+      expect(ports.size).toBe(1);
+    } finally {
+      agent.destroy();
+    }
   });
 
   test('a Host without a port gets the port the request arrived on', async () => {
