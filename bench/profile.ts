@@ -1,9 +1,9 @@
 /**
  * CPU profile of one scenario's load (issue 19): starts `node --cpu-prof dist/cli.js` (or a
- * floor, `--server floor` or `--server floor-answer`), drives the scenario with the same lean client as bench/run.ts, stops
+ * floor, `--server floor`, `floor-answer` or `floor-store`), drives the scenario with the same lean client as bench/run.ts, stops
  * the server with SIGTERM (the profile is written at exit) and prints self time per function
  * and per file, top 25, in µs per message, counting only the samples taken while the load ran.
- *   npx tsx bench/profile.ts <send|batch|drain|longpoll|admin> [--count N] [--server floor|floor-answer] [--dir DIR] [--persistence durable|snapshot] [--keep]
+ *   npx tsx bench/profile.ts <send|batch|drain|longpoll|admin> [--count N] [--server floor|floor-answer|floor-store] [--dir DIR] [--persistence durable|snapshot] [--keep]
  * `--dir DIR` profiles another built checkout (its dist/cli.js); `--keep` leaves the .cpuprofile.
  */
 import { spawn } from 'node:child_process';
