@@ -41,6 +41,15 @@ describe('coerceInput', () => {
     expect(({} as Record<string, unknown>).x).toBeUndefined();
   });
 
+  it('reads no member through a decoded "__proto__": JSON makes it an own member, never the prototype', () => {
+    const decoded = JSON.parse('{"QueueUrl":"u","Entries":[{"Id":"a","MessageBody":"b","__proto__":{"DelaySeconds":900,"MessageGroupId":"g"}}]}') as Record<string, unknown>;
+    const input = coerceInput(batchShape, decoded) as { Entries: Record<string, unknown>[] };
+    const entry = input.Entries[0]!;
+    expect(Object.getPrototypeOf(entry)).toBe(Object.prototype);
+    expect(entry.DelaySeconds).toBeUndefined();
+    expect(entry.MessageGroupId).toBeUndefined();
+  });
+
   it('ignores members the shape does not name', () => {
     const input = coerceInput(batchShape, { QueueUrl: 'u', Entries: [{ Id: 'a', MessageBody: 'b', Extra: 1 }], Other: true });
     expect((input as { QueueUrl: string }).QueueUrl).toBe('u');
