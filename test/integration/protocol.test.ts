@@ -614,25 +614,26 @@ describe('queue URLs follow the Host header (§9.1)', () => {
     expect(listed.text).toContain(`<QueueUrl>http://localhost:4566/${ACCOUNT}/${name}</QueueUrl>`);
   });
 
-  test('each request on one keep-alive connection gets the URL of its own Host and X-Forwarded-Proto', async () => {
+  test('each request on one keep-alive connection gets the URL of its own Host and X-Forwarded-Proto, in JSON and query', async () => {
     const agent = new Agent({ keepAlive: true, maxSockets: 1 });
     const ports = new Set<number>();
-    const create = (name: string, headers: Record<string, string>): Promise<string> =>
+    /** CreateQueue over the shared connection, in JSON or, with `query`, as a form answered in XML. */
+    const create = (name: string, headers: Record<string, string>, query = false): Promise<string> =>
       new Promise((resolve, reject) => {
-        const req = httpRequest(
-          {
-            host: '127.0.0.1', port: server.port, method: 'POST', path: '/', agent,
-            headers: { ...headers, 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.CreateQueue' },
-          },
-          (res) => {
-            ports.add(res.socket.localPort!);
-            const chunks: Buffer[] = [];
-            res.on('data', (c: Buffer) => chunks.push(c));
-            res.on('end', () => resolve(JSON.parse(Buffer.concat(chunks).toString('utf8')).QueueUrl));
-          },
-        );
+        const wire = query
+          ? { 'content-type': 'application/x-www-form-urlencoded' }
+          : { 'content-type': 'application/x-amz-json-1.0', 'x-amz-target': 'AmazonSQS.CreateQueue' };
+        const req = httpRequest({ host: '127.0.0.1', port: server.port, method: 'POST', path: '/', agent, headers: { ...headers, ...wire } }, (res) => {
+          ports.add(res.socket.localPort!);
+          const chunks: Buffer[] = [];
+          res.on('data', (c: Buffer) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString('utf8');
+            resolve(query ? (/<QueueUrl>([^<]*)<\/QueueUrl>/.exec(text)?.[1] ?? text) : JSON.parse(text).QueueUrl);
+          });
+        });
         req.on('error', reject);
-        req.end(JSON.stringify({ QueueName: name }));
+        req.end(query ? `Action=CreateQueue&QueueName=${name}` : JSON.stringify({ QueueName: name }));
       });
     try {
       const name = uniqueName('keepalive');
@@ -640,6 +641,8 @@ describe('queue URLs follow the Host header (§9.1)', () => {
       expect(await create(name, { host: 'localhost:4566' })).toBe(`http://localhost:4566/${ACCOUNT}/${name}`);
       expect(await create(name, { host: 'localhost:4566', 'x-forwarded-proto': 'https' })).toBe(`https://localhost:4566/${ACCOUNT}/${name}`);
       expect(await create(name, { host: 'sqs-emulator:9324' })).toBe(`http://sqs-emulator:9324/${ACCOUNT}/${name}`);
+      expect(await create(name, { host: 'localhost:4566' }, true)).toBe(`http://localhost:4566/${ACCOUNT}/${name}`);
+      expect(await create(name, { host: 'localhost:4566', 'x-forwarded-proto': 'https' }, true)).toBe(`https://localhost:4566/${ACCOUNT}/${name}`);
       expect(ports.size).toBe(1);
     } finally {
       agent.destroy();
